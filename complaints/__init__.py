@@ -1,0 +1,39 @@
+"""complaints: confidential case management for discrimination, harassment and abuse complaints."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from .config import derive_paths, load_settings, validate_settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """The application factory: settings, keys, extensions, security hooks, blueprints."""
+    settings = load_settings()
+    if test_config:
+        settings.update(test_config)
+    settings = derive_paths(settings)
+    validate_settings(settings)
+
+    app = Flask(
+        __name__,
+        instance_path=settings["INSTANCE"],
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(settings)
+
+    from . import errors, extensions, instance, security
+    from .views import register_blueprints
+
+    instance.configure_secrets(app)
+    security.configure_sessions(app)
+    extensions.register(app)
+    security.register(app)
+    errors.register(app)
+    register_blueprints(app)
+    return app

@@ -1,0 +1,97 @@
+"""Settings from COMPLAINTS_* environment variables, with safe defaults.
+
+Every setting has one name in the environment (``COMPLAINTS_<NAME>``) and one key in
+``app.config`` (``<NAME>``). ``load_settings`` returns a plain dict so the factory can layer
+the test mapping on top; ``validate_settings`` turns a bad value into one clear message.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+PREFIX = "COMPLAINTS_"
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message names it and says what to do."""
+
+
+def _as_bool(value: str) -> bool:
+    if value.strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.strip().lower() in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+def _as_int(value: str) -> int:
+    return int(value.strip())
+
+
+# name -> (parser, default). A default of None means "derived below".
+SETTINGS: dict[str, tuple[Callable[[str], Any], Any]] = {
+    "INSTANCE": (str, "instance"),
+    "DATABASE_URL": (str, None),
+    "RATELIMIT_STORAGE": (str, "memory://"),
+    "PROCEDURE": (str, "generic"),
+    "KEYS": (str, None),                    # keyring JSON from a secrets manager, instead of the key file
+    "HTTPS": (_as_bool, False),             # served over HTTPS (directly or behind a TLS proxy)
+    "TRUSTED_PROXIES": (_as_int, 0),        # number of reverse proxies to trust for X-Forwarded-*
+    "MAX_UPLOAD_MB": (_as_int, 20),         # one evidence file
+    "MAX_REQUEST_MB": (_as_int, 60),        # one whole request
+    "STAFF_IDLE_MINUTES": (_as_int, 30),
+    "TRACK_IDLE_MINUTES": (_as_int, 10),
+    "LOCKOUT_THRESHOLD": (_as_int, 5),
+    "STATS_THRESHOLD": (_as_int, 5),
+    "DEMO": (_as_bool, False),
+    "SMTP_HOST": (str, ""),
+    "SMTP_PORT": (_as_int, 587),
+    "SMTP_USER": (str, ""),
+    "SMTP_PASSWORD": (str, ""),
+    "SMTP_FROM": (str, ""),
+    "SMTP_STARTTLS": (_as_bool, True),
+    "LOG_LEVEL": (str, "INFO"),
+}
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Read every known setting from the environment, falling back to defaults."""
+    environ = os.environ if environ is None else environ
+    settings: dict[str, Any] = {}
+    for name, (parse, default) in SETTINGS.items():
+        raw = environ.get(PREFIX + name)
+        if raw is None:
+            settings[name] = default
+            continue
+        try:
+            settings[name] = parse(raw)
+        except ValueError as exc:
+            raise SettingsError(f"{PREFIX}{name} is not valid: {exc}") from None
+    return settings
+
+
+def derive_paths(settings: dict[str, Any]) -> dict[str, Any]:
+    """Fill in the settings that depend on the instance folder."""
+    instance = Path(settings["INSTANCE"]).expanduser().resolve()
+    settings["INSTANCE"] = str(instance)
+    settings.setdefault("KEY_FILE", str(instance / "keys.json"))
+    settings.setdefault("SECRET_KEY_FILE", str(instance / "secret_key"))
+    settings.setdefault("ATTACHMENTS_DIR", str(instance / "attachments"))
+    if not settings.get("DATABASE_URL"):
+        settings["DATABASE_URL"] = f"sqlite:///{instance / 'complaints.db'}"
+    return settings
+
+
+def validate_settings(settings: Mapping[str, Any]) -> None:
+    if settings["MAX_UPLOAD_MB"] <= 0 or settings["MAX_REQUEST_MB"] < settings["MAX_UPLOAD_MB"]:
+        raise SettingsError(
+            f"{PREFIX}MAX_UPLOAD_MB must be positive and at most {PREFIX}MAX_REQUEST_MB"
+        )
+    if settings["STATS_THRESHOLD"] < 2:
+        raise SettingsError(f"{PREFIX}STATS_THRESHOLD must be at least 2")
+    url = settings["DATABASE_URL"]
+    if not (url.startswith("sqlite") or url.startswith("postgresql")):
+        raise SettingsError(
+            f"{PREFIX}DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL"
+        )

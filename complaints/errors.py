@@ -1,0 +1,77 @@
+"""Error pages that say what happened in plain words and leak nothing."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from .crypto import IntegrityFailure
+from .extensions import db
+
+log = logging.getLogger("complaints")
+
+MESSAGES = {
+    400: ("The request could not be understood",
+          "Something in the form was missing or malformed. Go back, check it and send it again."),
+    403: ("Not allowed", "You can't do this."),
+    404: ("Page not found", "There is nothing here. Check the address, or start again from the home page."),
+    405: ("Not allowed", "This page can't be used that way."),
+    413: ("Too large",
+          "What you sent is larger than we accept. Each file may be at most {upload} MB. "
+          "Go back and choose a smaller file; nothing was saved."),
+    429: ("Please wait",
+          "There have been too many attempts in a short time. Wait a few minutes and try again."),
+    500: ("Something went wrong",
+          "We could not complete this. Nothing half-done was kept. Please try again in a moment."),
+    503: ("Please try again",
+          "The service is busy or briefly unavailable. Nothing was saved; please try again in a moment."),
+}
+
+
+def render_error(code: int, title: str | None = None, text: str | None = None):  # type: ignore[no-untyped-def]
+    from flask import current_app
+
+    default_title, default_text = MESSAGES.get(code, MESSAGES[500])
+    text = (text or default_text).format(upload=current_app.config["MAX_UPLOAD_MB"])
+    try:
+        return render_template("errors/error.html", code=code, title=title or default_title,
+                               text=text), code
+    except Exception:  # the error page itself failed: answer plainly, still leak nothing
+        log.error("error page could not be rendered")
+        return f"{default_title}. Please try again later.", code, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+        return render_error(
+            400, "This form has expired",
+            "For your safety, forms stop working after a while or when opened in another "
+            "window. Go back, reload the page and send it again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        code = error.code or 500
+        return render_error(code if code in MESSAGES else 500)
+
+    @app.errorhandler(IntegrityFailure)
+    def integrity_failure(error: IntegrityFailure):  # type: ignore[no-untyped-def]
+        db.session.rollback()
+        log.error("integrity check failed: %s", error.place)
+        return render_template("errors/integrity.html"), 409
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):  # type: ignore[no-untyped-def]
+        db.session.rollback()
+        log.error("database unavailable: %s", type(error.orig).__name__)
+        return render_error(503)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):  # type: ignore[no-untyped-def]
+        db.session.rollback()
+        # The type only: exception messages can carry submitted values.
+        log.error("unexpected %s", type(error).__name__, exc_info=app.debug)
+        return render_error(500)

@@ -1,0 +1,94 @@
+"""Extensions created once here and bound to the app in create_app."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+
+class Database:
+    """The engine and a request-scoped session, without Flask-SQLAlchemy.
+
+    On SQLite every transaction starts with BEGIN IMMEDIATE: writers queue on the database
+    lock instead of failing half-way when two of them upgrade a read lock at once, which
+    keeps the audit chain and multi-row writes safe under concurrency. PostgreSQL locks the
+    rows it needs (see audit.append).
+    """
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.session: scoped_session[Session] = scoped_session(sessionmaker())
+
+    def init_app(self, app: Flask) -> None:
+        self.engine = make_engine(app.config["DATABASE_URL"])
+        self.session.remove()
+        self.session.configure(bind=self.engine, expire_on_commit=False)
+
+        @app.teardown_appcontext
+        def remove_session(exc: BaseException | None) -> None:
+            if exc is not None:
+                self.session.rollback()
+            self.session.remove()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        _make_sqlite_transactions_immediate(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def _make_sqlite_transactions_immediate(engine: Engine) -> None:
+    # The pysqlite recipe from the SQLAlchemy docs: take over BEGIN from the driver.
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, connection_record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def client_key() -> str:
+    """Rate-limit key: a keyed hash of the client address, never the address itself."""
+    secret = current_app.config["SECRET_KEY"]
+    secret_bytes = secret.encode() if isinstance(secret, str) else secret
+    address = (request.remote_addr or "unknown").encode()
+    return hmac.new(secret_bytes, b"ratelimit:" + address, hashlib.sha256).hexdigest()[:32]
+
+
+db = Database()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=client_key, headers_enabled=False)
+
+
+def register(app: Flask) -> None:
+    """Bind every extension to ``app``."""
+    db.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE"])
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    limiter.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = None  # our per-user nonce does this job (auth)
+
+
+@login_manager.user_loader
+def load_user(user_id: str):  # type: ignore[no-untyped-def]
+    """Placeholder until the auth module registers the real loader (with nonce checks)."""
+    return None

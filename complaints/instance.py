@@ -1,0 +1,98 @@
+"""The instance folder: database, key file, secret key, attachment store.
+
+``prepare_instance`` makes a fresh machine ready (idempotent, so starting twice is
+harmless); ``configure_secrets`` loads what the app needs and refuses to start, with a
+message naming what is missing, when something is wrong.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from flask import Flask, current_app
+from sqlalchemy import func, inspect, select
+
+from .config import SettingsError
+from .crypto import Keyring, KeyringError, load_keyring, write_keyring
+
+KEYRING_EXTENSION = "complaints.keyring"
+
+
+def keyring() -> Keyring:
+    """The keyring of the running app."""
+    return current_app.extensions[KEYRING_EXTENSION]
+
+
+def configure_secrets(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY"):
+        path = Path(app.config["SECRET_KEY_FILE"])
+        if not path.exists():
+            raise SettingsError(
+                f"the secret key file {path} is missing; run `complaints run` (or "
+                "`complaints init`) once to prepare the instance folder"
+            )
+        app.config["SECRET_KEY"] = path.read_text(encoding="ascii").strip()
+    app.extensions[KEYRING_EXTENSION] = load_keyring(app.config["KEY_FILE"], app.config.get("KEYS"))
+
+
+def prepare_instance(settings: Mapping[str, Any], say: Callable[[str], None] = print) -> None:
+    """Create the instance folder, migrate the database and create missing keys."""
+    from .migrate import upgrade_database
+
+    instance = Path(settings["INSTANCE"])
+    if not instance.exists():
+        instance.mkdir(parents=True, mode=0o700)
+        say(f"Created the instance folder {instance}")
+    Path(settings["ATTACHMENTS_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    secret_file = Path(settings["SECRET_KEY_FILE"])
+    if not secret_file.exists():
+        _write_private(secret_file, secrets.token_hex(32))
+        say(f"Created the session secret key {secret_file}")
+
+    upgrade_database(settings["DATABASE_URL"])
+    _ensure_keyring(settings, say)
+
+
+def _ensure_keyring(settings: Mapping[str, Any], say: Callable[[str], None]) -> None:
+    if settings.get("KEYS"):
+        load_keyring(settings["KEY_FILE"], settings["KEYS"])  # validate only
+        return
+    key_file = Path(settings["KEY_FILE"])
+    if key_file.exists():
+        load_keyring(key_file, None)
+        return
+    if _database_has_data_keys(settings["DATABASE_URL"]):
+        raise KeyringError(
+            f"the key file {key_file} is missing, but the database holds encrypted cases. "
+            "Restore the key file from your backup (or set COMPLAINTS_KEYS). A new key "
+            "would not open them, so none was created."
+        )
+    write_keyring(key_file, Keyring.generate())
+    say(
+        f"WARNING: created the key file {key_file}. It holds the keys to every case: back it "
+        "up now, somewhere safe and separate from database backups. Without it no case can "
+        "be opened."
+    )
+
+
+def _database_has_data_keys(url: str) -> bool:
+    from .extensions import make_engine
+    from .models import DataKey
+
+    engine = make_engine(url)
+    try:
+        if not inspect(engine).has_table("data_keys"):
+            return False
+        with engine.connect() as conn:
+            return bool(conn.execute(select(func.count()).select_from(DataKey)).scalar())
+    finally:
+        engine.dispose()
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(text)

@@ -1,0 +1,336 @@
+"""SQLAlchemy 2 typed models.
+
+Case-related rows have UUID primary keys generated in Python before insert, because the row
+id is bound into the associated data of every encrypted value (see crypto.ENCRYPTED_FIELDS).
+Columns ending in ``_enc`` hold ciphertext only; everything else is clear metadata that
+workflow and statistics need, and is deliberately coarse.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every database (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# --- staff -------------------------------------------------------------------------------
+
+ROLES = (
+    "officer",       # complaint officer (intake)
+    "investigator",
+    "mediator",
+    "decision",      # decision maker / responsible authority
+    "appeal",        # appeal authority
+    "trust",         # person of trust
+    "coordinator",
+    "gem",           # gender equality mechanism analyst
+    "auditor",
+    "admin",
+)
+
+
+class Unit(Base):
+    """An organisational unit; ``parent`` is the next level up the chain of command."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    unit_group: Mapped[str] = mapped_column(String(60))  # coarse group used in statistics
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id])
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    totp_secret_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    totp_enrolled: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_last_step: Mapped[int] = mapped_column(BigInteger, default=0)
+    is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    session_nonce: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    unit: Mapped[Unit | None] = relationship()
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> set[str]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+# --- keys --------------------------------------------------------------------------------
+
+
+class DataKey(Base):
+    """A data key, stored only wrapped under a KEK. Shredding clears ``wrapped``."""
+
+    __tablename__ = "data_keys"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    purpose: Mapped[str] = mapped_column(String(20))  # "case" or "system"
+    kek_id: Mapped[str | None] = mapped_column(String(40))
+    wrapped: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    shredded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# --- cases -------------------------------------------------------------------------------
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    receipt_hmac: Mapped[str] = mapped_column(String(64), unique=True)
+    data_key_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("data_keys.id"))
+    procedure: Mapped[str] = mapped_column(String(40))
+    parent_case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id"))
+
+    # clear, coarse metadata for workflow and statistics
+    state: Mapped[str] = mapped_column(String(40), index=True)
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    channel: Mapped[str] = mapped_column(String(30))
+    anonymous: Mapped[bool] = mapped_column(Boolean)
+    wants: Mapped[str] = mapped_column(String(30))  # information | informal | formal
+    protection_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    incident_period: Mapped[str] = mapped_column(String(20), default="")  # e.g. "2026-09" or "ongoing"
+    last_incident_on: Mapped[date | None] = mapped_column(Date)
+    unit_group: Mapped[str] = mapped_column(String(60), default="")
+    respondent_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    respondent_rank_band: Mapped[str] = mapped_column(String(20), default="")
+    respondent_relation: Mapped[str] = mapped_column(String(20), default="")
+    respondent_sex: Mapped[str] = mapped_column(String(10), default="")
+    complainant_sex: Mapped[str] = mapped_column(String(10), default="")
+    complainant_rank_band: Mapped[str] = mapped_column(String(20), default="")
+    route: Mapped[str] = mapped_column(String(30), default="")
+    outcome: Mapped[str] = mapped_column(String(30), default="")
+    closure_reason: Mapped[str] = mapped_column(String(40), default="")
+
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    shredded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock for transitions
+
+    # encrypted content (see crypto.ENCRYPTED_FIELDS)
+    narrative_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    incident_when_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    location_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    respondent_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    witnesses_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    complainant_name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    complainant_contact_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    excluded_persons_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    protection_details_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    data_key: Mapped[DataKey] = relationship()
+    exclusions: Mapped[list[CaseExclusion]] = relationship(cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CaseExclusion(Base):
+    """A staff member the complainant asked never to handle this case."""
+
+    __tablename__ = "case_exclusions"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class CaseParty(Base):
+    """A respondent or witness. Identifying details are encrypted; coarse bands are clear."""
+
+    __tablename__ = "case_parties"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # respondent | witness
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # when a staff account
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    rank_band: Mapped[str] = mapped_column(String(20), default="")
+    sex: Mapped[str] = mapped_column(String(10), default="")
+    relation: Mapped[str] = mapped_column(String(20), default="")
+    details_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class Assignment(Base):
+    __tablename__ = "assignments"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    capacity: Mapped[str] = mapped_column(String(20))  # intake|investigator|mediator|decision|appeal|trust
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recused: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Message(Base):
+    """A message between complainant and staff, or an internal note (``internal``)."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    author_kind: Mapped[str] = mapped_column(String(20))  # complainant | staff | system
+    author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    body_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Attachment(Base):
+    """An evidence file. The bytes live encrypted in the attachment store under ``id``."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    message_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("messages.id"))
+    uploaded_by_kind: Mapped[str] = mapped_column(String(20))  # complainant | staff
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    filename_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    metadata_removed: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Transition(Base):
+    __tablename__ = "transitions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    from_state: Mapped[str] = mapped_column(String(40))
+    to_state: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))
+    actor_kind: Mapped[str] = mapped_column(String(20))  # staff | complainant | system
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason_code: Mapped[str] = mapped_column(String(40), default="")
+    reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Deadline(Base):
+    __tablename__ = "deadlines"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # acknowledge | feedback | decision ...
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- audit -------------------------------------------------------------------------------
+
+
+class AuditEntry(Base):
+    """One link of the append-only, HMAC-chained audit log (see audit.py)."""
+
+    __tablename__ = "audit_entries"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(80))  # "user:<id>", "complainant", "system", "cli"
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    case_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    detail: Mapped[str] = mapped_column(Text, default="")  # canonical JSON, never content
+    mac: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """Single row holding the chain's head; locking it serialises writers."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    mac: Mapped[str] = mapped_column(String(64))
+
+
+Index("ix_cases_state_submitted", Case.state, Case.submitted_at)

@@ -1,0 +1,70 @@
+"""Cookie settings and the security headers on every response."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, Response, request
+
+from .access import deny_undeclared
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def configure_sessions(app: Flask) -> None:
+    https = bool(app.config["HTTPS"])
+    app.config.update(
+        SESSION_COOKIE_NAME="complaints_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=https,
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=app.config["STAFF_IDLE_MINUTES"]),
+        SESSION_REFRESH_EACH_REQUEST=True,
+        MAX_CONTENT_LENGTH=app.config["MAX_REQUEST_MB"] * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which times out
+        WTF_CSRF_SSL_STRICT=https,
+        PREFERRED_URL_SCHEME="https" if https else "http",
+        REMEMBER_COOKIE_DURATION=timedelta(seconds=0),
+    )
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+
+def register(app: Flask) -> None:
+    app.before_request(deny_undeclared)
+
+    @app.after_request
+    def set_security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        headers["Referrer-Policy"] = "no-referrer"
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["X-Frame-Options"] = "DENY"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        headers["Cross-Origin-Resource-Policy"] = "same-origin"
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        if app.config["HTTPS"]:
+            headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        if request.endpoint != "static":
+            # Pages about a case must not linger in a shared computer's cache.
+            headers["Cache-Control"] = "no-store"
+            headers["Pragma"] = "no-cache"
+        return response
+
+    # Keep secrets out of templates' reach.
+    app.jinja_env.globals.pop("config", None)
