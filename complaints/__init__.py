@@ -30,6 +30,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import errors, extensions, instance, security
     from .views import register_blueprints
 
+    from .procedures import load_profile
+
+    app.extensions["complaints.profile"] = load_profile(settings["PROCEDURE"])
     instance.configure_secrets(app)
     security.configure_sessions(app)
     extensions.register(app)

@@ -18,6 +18,7 @@ from werkzeug.serving import WSGIRequestHandler, run_simple
 from . import create_app
 from .config import SettingsError, derive_paths, load_settings, validate_settings
 from .crypto import KeyringError
+from .procedures import ProfileError
 
 # Modules that each define a click command or group named ``command``.
 COMMAND_MODULES: tuple[str, ...] = ()
@@ -82,6 +83,6 @@ for _module in COMMAND_MODULES:
 def main() -> None:
     try:
         cli.main(prog_name="complaints")
-    except (SettingsError, KeyringError) as error:
+    except (SettingsError, KeyringError, ProfileError) as error:
         click.echo(f"complaints: cannot start: {error}", err=True)
         sys.exit(2)

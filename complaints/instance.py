@@ -25,6 +25,11 @@ def keyring() -> Keyring:
     return current_app.extensions[KEYRING_EXTENSION]
 
 
+def profile():  # type: ignore[no-untyped-def]
+    """The procedure profile chosen by COMPLAINTS_PROCEDURE (procedures.Profile)."""
+    return current_app.extensions["complaints.profile"]
+
+
 def configure_secrets(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
         path = Path(app.config["SECRET_KEY_FILE"])

@@ -120,6 +120,17 @@ class User(Base):
         cascade="all, delete-orphan", lazy="selectin"
     )
 
+    # Flask-Login's user interface (the session nonce check lives in auth).
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    def get_id(self) -> str:
+        return str(self.id)
+
     @property
     def roles(self) -> set[str]:
         return {row.role for row in self.role_rows}

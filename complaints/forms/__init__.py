@@ -1,0 +1,1 @@
+"""WTForms (Flask-WTF for CSRF), one module per area."""

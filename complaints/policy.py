@@ -1,0 +1,68 @@
+"""The one place that decides who may see or do what. No Flask imports.
+
+``allowed(user, action, case=None)`` answers from the user's roles and assignments.
+Views never decide on their own: they call services, which call this. Anything not
+granted here is refused (deny by default); refused case access answers 404.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+
+from .models import Assignment, Case
+
+# Which staff role may hold an assignment in each capacity.
+CAPACITY_ROLES: dict[str, str] = {
+    "intake": "officer",
+    "investigator": "investigator",
+    "mediator": "mediator",
+    "decision": "decision",
+    "appeal": "appeal",
+    "trust": "trust",
+}
+
+# Actions that need no case, by the roles that may take them.
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    "register.view": frozenset({"coordinator"}),
+    "case.assign": frozenset({"coordinator"}),
+    "statistics.view": frozenset({"gem"}),
+    "audit.view": frozenset({"auditor"}),
+    "admin.manage": frozenset({"admin"}),
+}
+
+# Actions on one case that any active assignment allows.
+ASSIGNEE_ACTIONS = frozenset({"case.read", "case.message", "case.note", "case.attach"})
+
+
+def active_capacities(user: Any, case: Case) -> set[str]:
+    """Capacities in which ``user`` is currently assigned to ``case`` (not ended, not recused),
+    counting only those backed by the matching role today."""
+    session = object_session(case)
+    if session is None or not getattr(user, "id", None):
+        return set()
+    rows = session.execute(
+        select(Assignment.capacity).where(
+            Assignment.case_id == case.id,
+            Assignment.user_id == user.id,
+            Assignment.ended_at.is_(None),
+            Assignment.recused.is_(False),
+        )
+    ).scalars()
+    roles = user.roles
+    return {capacity for capacity in rows if CAPACITY_ROLES.get(capacity) in roles}
+
+
+def allowed(user: Any, action: str, case: Case | None = None) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if case is None:
+        return bool(user.roles & ROLE_ACTIONS.get(action, frozenset()))
+    if action == "register.view_case":
+        return "coordinator" in user.roles  # metadata only, never content
+    if case.shredded_at is not None:
+        return False
+    if action in ASSIGNEE_ACTIONS:
+        return bool(active_capacities(user, case))
+    return False

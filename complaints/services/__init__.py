@@ -1,0 +1,1 @@
+"""Use cases shared by views and the CLI. Services own transactions and audit entries."""

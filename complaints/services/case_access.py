@@ -1,0 +1,256 @@
+"""The one way in to case content.
+
+Every read of case content goes through here: the policy check, the decryption and the
+audit entry happen in one step. Views and templates never decrypt on their own. A case the
+caller may not see raises CaseNotFound, which views turn into 404 (existence stays hidden).
+A failed authentication tag is written to the audit log as an integrity alarm before the
+IntegrityFailure reaches the error page.
+"""
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterator
+
+from flask import current_app
+from sqlalchemy import select
+
+from .. import attachments as attachment_store
+from ..crypto import FieldCipher, IntegrityFailure, new_data_key, normalise_receipt, receipt_index
+from ..extensions import db
+from ..instance import keyring
+from ..models import Attachment, Case, CaseParty, DataKey, Message
+from ..policy import allowed
+from . import auditing
+
+# Free-text and identifying columns of a case, by the name used in CaseContent.fields.
+CASE_TEXT_FIELDS = (
+    "narrative", "incident_when", "location", "respondent", "witnesses",
+    "complainant_name", "complainant_contact", "excluded_persons", "protection_details",
+)
+
+
+class CaseNotFound(Exception):
+    """No such case, or not for this caller. Answer 404 either way."""
+
+
+class CaseShredded(Exception):
+    """The case's data key was destroyed under the retention schedule."""
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+    created_at: datetime
+    uploaded_by_kind: str
+    message_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: uuid.UUID
+    author_kind: str
+    author_user_id: int | None
+    internal: bool
+    body: str
+    created_at: datetime
+    read_at: datetime | None
+    attachments: tuple[AttachmentView, ...] = ()
+
+
+@dataclass(frozen=True)
+class PartyView:
+    id: uuid.UUID
+    kind: str
+    rank_band: str
+    sex: str
+    relation: str
+    details: str
+
+
+@dataclass
+class CaseContent:
+    case: Case
+    fields: dict[str, str]
+    parties: list[PartyView] = field(default_factory=list)
+    messages: list[MessageView] = field(default_factory=list)
+    attachments: list[AttachmentView] = field(default_factory=list)
+
+
+# --- keys --------------------------------------------------------------------------------
+
+
+def new_case_key(case_id: uuid.UUID) -> tuple[DataKey, FieldCipher]:
+    """A fresh data key for a new case, added to the session wrapped under the active KEK."""
+    key = new_data_key()
+    data_key = DataKey(id=uuid.uuid4(), purpose="case")
+    data_key.kek_id, data_key.wrapped = keyring().wrap(data_key.id, key)
+    db.session.add(data_key)
+    return data_key, FieldCipher(key)
+
+
+def cipher_for(case: Case) -> FieldCipher:
+    """The case's field cipher, for services that write content (their own audit entries)."""
+    data_key = db.session.get(DataKey, case.data_key_id)
+    if data_key is None or data_key.wrapped is None or case.shredded_at is not None:
+        raise CaseShredded(str(case.id))
+    with integrity_alarm(case.id):
+        return FieldCipher(keyring().unwrap(data_key.id, data_key.kek_id or "", data_key.wrapped))
+
+
+@contextmanager
+def integrity_alarm(case_id: uuid.UUID | None) -> Iterator[None]:
+    """Turn a failed tag into an audit entry kept even though the request's work is undone."""
+    try:
+        yield
+    except IntegrityFailure as failure:
+        db.session.rollback()
+        table_column = "|".join(failure.place.split("|")[:2])
+        auditing.record_now("integrity.failure", case_id=case_id, detail={"place": table_column})
+        raise
+
+
+# --- finding cases -----------------------------------------------------------------------
+
+
+def case_id_for_receipt(receipt_text: str) -> uuid.UUID | None:
+    """The case a receipt opens, or None. Only the receipt's HMAC is ever stored."""
+    receipt = normalise_receipt(receipt_text)
+    if receipt is None:
+        return None
+    digest = receipt_index(keyring().index_key, receipt)
+    return db.session.execute(
+        select(Case.id).where(Case.receipt_hmac == digest, Case.shredded_at.is_(None))
+    ).scalar_one_or_none()
+
+
+def staff_case(user: Any, case_id: uuid.UUID | str, action: str = "case.read") -> Case:
+    """Load a case for a staff member, or raise CaseNotFound when policy says no."""
+    case = _get_case(case_id)
+    if case is None or not allowed(user, action, case):
+        raise CaseNotFound(str(case_id))
+    return case
+
+
+def _get_case(case_id: uuid.UUID | str) -> Case | None:
+    try:
+        key = case_id if isinstance(case_id, uuid.UUID) else uuid.UUID(str(case_id))
+    except ValueError:
+        return None
+    return db.session.get(Case, key)
+
+
+# --- reading content ---------------------------------------------------------------------
+
+
+def open_for_staff(user: Any, case_id: uuid.UUID | str, purpose: str = "view") -> CaseContent:
+    """Policy check, decryption of everything the assignee may read, and the audit entry."""
+    case = staff_case(user, case_id, "case.read")
+    content = _decrypt(case, include_internal=True)
+    auditing.record("case.read", case_id=case.id, detail={"purpose": purpose})
+    db.session.commit()
+    return content
+
+
+def open_for_complainant(case_id: uuid.UUID, purpose: str = "track") -> CaseContent:
+    """What the complainant sees with their receipt: no internal notes."""
+    case = _get_case(case_id)
+    if case is None or case.shredded_at is not None:
+        raise CaseNotFound(str(case_id))
+    content = _decrypt(case, include_internal=False)
+    auditing.record("case.read", case_id=case.id, detail={"purpose": purpose},
+                    actor=auditing.COMPLAINANT)
+    db.session.commit()
+    return content
+
+
+def read_attachment(case: Case, attachment_id: uuid.UUID | str, *, actor: str | None = None,
+                    include_staff_only: bool = True) -> tuple[AttachmentView, Iterator[bytes]]:
+    """Decrypt one attachment of a case the caller was already cleared for (staff_case or
+    the complainant's receipt session). Audited; raises CaseNotFound for a foreign id."""
+    try:
+        attachment = db.session.get(Attachment, uuid.UUID(str(attachment_id)))
+    except ValueError:
+        attachment = None
+    if attachment is None or attachment.case_id != case.id:
+        raise CaseNotFound(str(attachment_id))
+    if not include_staff_only and _is_internal(attachment):
+        raise CaseNotFound(str(attachment_id))
+    cipher = cipher_for(case)
+    with integrity_alarm(case.id):
+        view = _attachment_view(cipher, attachment)
+    auditing.record("attachment.read", case_id=case.id, detail={"attachment": str(attachment.id)},
+                    actor=actor)
+    db.session.commit()
+    directory = current_app.config["ATTACHMENTS_DIR"]
+    return view, _guarded_chunks(case.id, directory, attachment.id, cipher.key)
+
+
+def _guarded_chunks(case_id: uuid.UUID, directory: str, attachment_id: uuid.UUID,
+                    key: bytes) -> Iterator[bytes]:
+    with integrity_alarm(case_id):
+        yield from attachment_store.read(directory, attachment_id, key)
+
+
+def _is_internal(attachment: Attachment) -> bool:
+    if attachment.message_id is None:
+        return False
+    message = db.session.get(Message, attachment.message_id)
+    return bool(message and message.internal)
+
+
+def _decrypt(case: Case, *, include_internal: bool) -> CaseContent:
+    cipher = cipher_for(case)
+    with integrity_alarm(case.id):
+        fields = {
+            name: cipher.open("cases", f"{name}_enc", case.id, getattr(case, f"{name}_enc"))
+            for name in CASE_TEXT_FIELDS
+        }
+        parties = [
+            PartyView(p.id, p.kind, p.rank_band, p.sex, p.relation,
+                      cipher.open("case_parties", "details_enc", p.id, p.details_enc))
+            for p in db.session.execute(
+                select(CaseParty).where(CaseParty.case_id == case.id).order_by(CaseParty.kind)
+            ).scalars()
+        ]
+        query = select(Message).where(Message.case_id == case.id)
+        if not include_internal:
+            query = query.where(Message.internal.is_(False))
+        messages = list(db.session.execute(query.order_by(Message.created_at)).scalars())
+        visible_ids = {m.id for m in messages}
+        attachment_rows = db.session.execute(
+            select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.created_at)
+        ).scalars()
+        attachments = [
+            _attachment_view(cipher, a) for a in attachment_rows
+            if a.message_id is None or a.message_id in visible_ids
+        ]
+        by_message: dict[uuid.UUID, list[AttachmentView]] = {}
+        for a in attachments:
+            if a.message_id is not None:
+                by_message.setdefault(a.message_id, []).append(a)
+        message_views = [
+            MessageView(m.id, m.author_kind, m.author_user_id, m.internal,
+                        cipher.open("messages", "body_enc", m.id, m.body_enc),
+                        m.created_at, m.read_at, tuple(by_message.get(m.id, ())))
+            for m in messages
+        ]
+    return CaseContent(case=case, fields=fields, parties=parties, messages=message_views,
+                       attachments=attachments)
+
+
+def _attachment_view(cipher: FieldCipher, a: Attachment) -> AttachmentView:
+    return AttachmentView(
+        id=a.id,
+        filename=cipher.open("attachments", "filename_enc", a.id, a.filename_enc),
+        content_type=a.content_type,
+        size=a.size,
+        created_at=a.created_at,
+        uploaded_by_kind=a.uploaded_by_kind,
+        message_id=a.message_id,
+    )
