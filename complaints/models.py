@@ -215,6 +215,21 @@ class Case(Base):
     excluded_persons_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     protection_details_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
 
+    # procedure records: clear codes for workflow and statistics, text encrypted
+    mediation_complainant_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    mediation_respondent_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    investigation_extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    disciplinary_referral: Mapped[bool] = mapped_column(Boolean, default=False)
+    sanction: Mapped[str] = mapped_column(String(30), default="")
+    appeal_outcome: Mapped[str] = mapped_column(String(30), default="")
+    mediation_agreement_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    investigation_report_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    extension_reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    decision_reasoning_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    complainant_notice_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    appeal_grounds_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    appeal_reasoning_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+
     data_key: Mapped[DataKey] = relationship()
     exclusions: Mapped[list[CaseExclusion]] = relationship(cascade="all, delete-orphan")
 
@@ -314,6 +329,65 @@ class Deadline(Base):
     kind: Mapped[str] = mapped_column(String(40))  # acknowledge | feedback | decision ...
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProtectiveMeasure(Base):
+    """Interim protection (separation, transfer, suspension on pay...), ordered and lifted."""
+
+    __tablename__ = "protective_measures"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    ordered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ordered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    details_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class MonitoringCheckin(Base):
+    """A follow-up check-in (30/90/180 days): does the complainant report anything new?"""
+
+    __tablename__ = "monitoring_checkins"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    day: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answer: Mapped[str] = mapped_column(String(20), default="")  # nothing | retaliation | repeat
+    answered_by: Mapped[str] = mapped_column(String(20), default="")  # complainant | staff
+
+
+class AssignmentException(Base):
+    """A conflict-of-interest exception: needs a second coordinator's approval."""
+
+    __tablename__ = "assignment_exceptions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    capacity: Mapped[str] = mapped_column(String(20))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class Consultation(Base):
+    """An anonymous consultation with a person of trust: no names, counted in statistics."""
+
+    __tablename__ = "consultations"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    trust_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    category: Mapped[str] = mapped_column(String(40))
+    unit_group: Mapped[str] = mapped_column(String(60), default="")
+    complainant_sex: Mapped[str] = mapped_column(String(10), default="")
+    outcome: Mapped[str] = mapped_column(String(30))  # advice_only | complaint_filed | referred
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
