@@ -1,0 +1,384 @@
+"""The internal complaint procedure as one table. Pure Python: no Flask, no database.
+
+States and transitions follow workflow-sources.md sect. 6 and 8 (S0-S17 plus the
+preliminary inquiry). Each rule names the action, where it may start, where it leads, who
+may take it (a capacity of an assignment, the complainant, or the system), its guard, and the
+deadline that starts when the case enters the target state (a key of the profile's
+``deadlines_days``). Services apply rules inside one transaction; this module only decides.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Callable, Iterable
+
+# --- states ------------------------------------------------------------------------------
+
+STATES: dict[str, str] = {
+    "submitted": "report received, not yet acknowledged",
+    "acknowledged": "receipt confirmed to the complainant",
+    "triage": "scope, category, risk and route being assessed",
+    "referred_external": "criminal or SEA matter passed to an external body",
+    "mediation_proposed": "mediation offered to both parties",
+    "mediator_selection": "parties choosing a mediator",
+    "mediation_in_progress": "closed, confidential mediation under way",
+    "resolved_by_agreement": "written agreement with measures reached",
+    "preliminary_inquiry": "informal check of the allegations before a full investigation",
+    "formal_investigation": "fact-finding: hearing both parties and witnesses",
+    "decision_pending": "investigation report with the responsible authority",
+    "decided": "decision taken, to be delivered",
+    "appeal_window": "decision delivered; time to appeal runs",
+    "appeal_review": "second-instance review of an appeal",
+    "monitoring": "follow-up for retaliation and repeat conduct",
+    "closed": "final",
+    "withdrawn": "withdrawn by the complainant",
+    "rejected": "out of scope or time-barred, with other routes explained",
+}
+FINAL_STATES = frozenset({"closed"})
+# States in which the complainant may still withdraw.
+WITHDRAWABLE = frozenset({
+    "submitted", "acknowledged", "triage", "mediation_proposed", "mediator_selection",
+    "mediation_in_progress", "preliminary_inquiry", "formal_investigation", "decision_pending",
+    "decided", "appeal_window", "appeal_review", "referred_external",
+})
+# States in which the case is still being worked on (for "open cases" lists and reminders).
+OPEN_STATES = frozenset(STATES) - {"closed"}
+
+OUTCOMES = {
+    "substantiated": "substantiated",
+    "partly_substantiated": "partly substantiated",
+    "not_substantiated": "not substantiated",
+    "abusive_complaint": "abusive or knowingly false complaint",
+}
+SANCTIONS = {
+    "": "none",
+    "warning": "warning",
+    "suspension": "suspension without pay (4-30 working days)",
+    "transfer": "permanent transfer",
+    "dismissal": "dismissal",
+    "other": "other disciplinary measure",
+}
+APPEAL_OUTCOMES = {"upheld": "decision upheld", "changed": "decision changed"}
+CLOSURE_REASONS = {
+    "monitoring_complete": "monitoring period ended without new incidents",
+    "external_result": "external body's result recorded",
+    "withdrawn": "withdrawn by the complainant",
+    "rejected": "rejected, other routes explained",
+    "agreement_fulfilled": "mediation agreement fulfilled",
+}
+REJECTION_REASONS = {
+    "out_of_scope": "out of the scope of this procedure",
+    "time_barred": "time-barred for the statutory mobbing track (6 months)",
+    "duplicate": "duplicate of another case",
+    "insufficient": "not enough information to act, after attempts to ask",
+}
+PROTECTIVE_MEASURES = {
+    "separation": "separation of the parties",
+    "transfer_respondent": "transfer of the respondent",
+    "suspension_on_pay": "suspension of the respondent on pay",
+    "schedule_change": "change of duty schedule",
+    "no_contact": "no-contact instruction",
+    "other": "other measure",
+}
+
+# --- facts a guard may look at ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the rules need to know about a case, copied from the database by the service."""
+
+    state: str
+    category: str
+    anonymous: bool
+    category_mediable: bool
+    category_external: bool
+    complainant_consent: bool = False
+    respondent_consent: bool = False
+    has_mediator: bool = False
+    investigation_extended: bool = False
+    appeal_window_elapsed: bool = False
+    monitoring_elapsed: bool = False
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the person taking the action supplied with it."""
+
+    reason: str = ""
+    outcome: str = ""
+    code: str = ""
+
+
+Guard = Callable[[CaseFacts, Inputs], str | None]  # returns why not, or None when allowed
+
+
+def always(facts: CaseFacts, inputs: Inputs) -> str | None:
+    return None
+
+
+def mediation_possible(facts: CaseFacts, inputs: Inputs) -> str | None:
+    if facts.anonymous:
+        return "Mediation needs identified parties; this complaint is anonymous."
+    if not facts.category_mediable:
+        return ("Mediation is never offered for this category (sexual harassment, abuse or "
+                "other conduct where confronting the respondent would re-traumatise).")
+    return None
+
+
+def both_consent(facts: CaseFacts, inputs: Inputs) -> str | None:
+    refusal = mediation_possible(facts, inputs)
+    if refusal:
+        return refusal
+    if not (facts.complainant_consent and facts.respondent_consent):
+        return "Both parties must consent to mediation; record both consents first."
+    return None
+
+
+def mediator_assigned(facts: CaseFacts, inputs: Inputs) -> str | None:
+    if not facts.has_mediator:
+        return "Assign the mediator the parties agreed on before starting mediation."
+    return None
+
+
+def not_yet_extended(facts: CaseFacts, inputs: Inputs) -> str | None:
+    if facts.investigation_extended:
+        return "The investigation has already been extended once; only one extension is allowed."
+    return None
+
+
+def needs_outcome(facts: CaseFacts, inputs: Inputs) -> str | None:
+    if inputs.outcome not in OUTCOMES:
+        return "Choose the outcome of the decision."
+    return None
+
+
+def needs_appeal_outcome(facts: CaseFacts, inputs: Inputs) -> str | None:
+    if inputs.outcome not in APPEAL_OUTCOMES:
+        return "Choose whether the decision is upheld or changed."
+    return None
+
+
+def needs_rejection_reason(facts: CaseFacts, inputs: Inputs) -> str | None:
+    if inputs.code not in REJECTION_REASONS:
+        return "Choose the reason for rejecting."
+    return None
+
+
+def appeal_window_over(facts: CaseFacts, inputs: Inputs) -> str | None:
+    if not facts.appeal_window_elapsed:
+        return "The appeal window is still open."
+    return None
+
+
+def monitoring_over_or_reason(facts: CaseFacts, inputs: Inputs) -> str | None:
+    if not facts.monitoring_elapsed and not inputs.reason.strip():
+        return "The monitoring period has not ended; give a reason to close early."
+    return None
+
+
+def serious_conduct(facts: CaseFacts, inputs: Inputs) -> str | None:
+    if facts.category_mediable:
+        return ("Only serious conduct (sexual harassment, abuse, retaliation...) may continue "
+                "ex officio after a withdrawal.")
+    return None
+
+
+def referral_grounds(facts: CaseFacts, inputs: Inputs) -> str | None:
+    if not facts.category_external and not inputs.reason.strip():
+        return "Say which facts suggest a criminal offence."
+    return None
+
+
+# --- the table ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    action: str
+    sources: frozenset[str]
+    target: str
+    actors: frozenset[str]
+    label: str
+    guard: Guard = always
+    deadline: str | None = None      # deadline kind started on entering ``target``
+    needs_reason: bool = False       # free-text reason (encrypted) required
+    sets_route: str = ""
+    follow_with: str | None = None   # an automatic rule applied right after this one
+    source_note: str = ""            # where the rule comes from (workflow-sources.md)
+
+
+def _rule(action: str, sources: Iterable[str], target: str, actors: Iterable[str], label: str,
+          **kwargs: object) -> Rule:
+    return Rule(action, frozenset(sources), target, frozenset(actors), label, **kwargs)  # type: ignore[arg-type]
+
+
+RULES: tuple[Rule, ...] = (
+    _rule("acknowledge", ["submitted"], "acknowledged", ["intake"],
+          "Acknowledge receipt", deadline="feedback", follow_with="begin_triage",
+          source_note="EU 2019/1937 Art. 9(1)(b): acknowledge within 7 days; 3 proposed"),
+    _rule("begin_triage", ["acknowledged"], "triage", ["system", "intake"],
+          "Begin assessment", deadline="triage", source_note="S2 -> S3 automatic"),
+    _rule("refer_external", ["triage", "preliminary_inquiry"], "referred_external", ["intake"],
+          "Refer to an external body (criminal / SEA)", guard=referral_grounds,
+          sets_route="external", source_note="S3 -> S4, JSP 763, NATO SEA policy"),
+    _rule("propose_mediation", ["triage", "preliminary_inquiry"], "mediation_proposed", ["intake"],
+          "Propose mediation", guard=mediation_possible, deadline="mediation_proposal",
+          sets_route="mediation", source_note="Serbia Art. 15 (3 days); N. Macedonia 8 days"),
+    _rule("accept_mediation", ["mediation_proposed"], "mediator_selection", ["intake"],
+          "Both parties accept: choose a mediator", guard=both_consent,
+          deadline="mediator_selection", source_note="Serbia Art. 15-16"),
+    _rule("decline_mediation", ["mediation_proposed", "mediator_selection"], "formal_investigation",
+          ["intake", "decision"], "A party declines / no mediator agreed: investigate",
+          deadline="investigation", needs_reason=True, sets_route="investigation",
+          source_note="S5 -> S9, S6 -> S9; Serbia Art. 20"),
+    _rule("start_mediation", ["mediator_selection"], "mediation_in_progress", ["intake", "decision"],
+          "Mediator agreed: start mediation", guard=mediator_assigned, deadline="mediation",
+          source_note="Serbia Art. 17-18: 8 days, up to 30"),
+    _rule("record_agreement", ["mediation_in_progress"], "resolved_by_agreement", ["mediator"],
+          "Record the written agreement", needs_reason=True, source_note="Serbia Art. 19(1)"),
+    _rule("end_mediation", ["mediation_in_progress"], "formal_investigation", ["mediator"],
+          "Mediation failed or discontinued: investigate", needs_reason=True,
+          deadline="investigation", sets_route="investigation", source_note="Serbia Art. 19-20, 23"),
+    _rule("register_agreement", ["resolved_by_agreement"], "monitoring", ["intake"],
+          "Register the agreement and start monitoring", deadline="monitoring",
+          source_note="S8 -> S14"),
+    _rule("open_inquiry", ["triage"], "preliminary_inquiry", ["intake"],
+          "Open a preliminary inquiry", deadline="preliminary_inquiry",
+          source_note="BiH MoD Inspector General: preliminary before full investigation"),
+    _rule("open_investigation", ["triage", "preliminary_inquiry"], "formal_investigation", ["intake"],
+          "Open a formal investigation", deadline="investigation", sets_route="investigation",
+          source_note="S3 -> S9 within 5 days of receipt"),
+    _rule("resolve_informally", ["preliminary_inquiry"], "monitoring", ["intake"],
+          "Resolved informally: start monitoring", guard=mediation_possible, needs_reason=True,
+          deadline="monitoring", sets_route="informal", source_note="workflow-sources sect. 8"),
+    _rule("reject", ["triage", "preliminary_inquiry"], "rejected", ["intake"],
+          "Reject (with reasons and other routes)", guard=needs_rejection_reason,
+          needs_reason=True, source_note="Serbia Art. 22; Spadijer v. Montenegro"),
+    _rule("extend_investigation", ["formal_investigation"], "formal_investigation",
+          ["investigator"], "Extend the investigation once (with reasons)",
+          guard=not_yet_extended, needs_reason=True, deadline="investigation_extension",
+          source_note="proposal: one extension of up to 30 days with reasons"),
+    _rule("submit_report", ["formal_investigation"], "decision_pending", ["investigator"],
+          "Submit the investigation report", needs_reason=True, deadline="decision",
+          source_note="S9 -> S10 within 30 days"),
+    _rule("criminal_elements", ["formal_investigation"], "referred_external", ["investigator"],
+          "Criminal elements found: refer externally", needs_reason=True, sets_route="external",
+          source_note="S9 -> S4"),
+    _rule("decide", ["decision_pending"], "decided", ["decision"],
+          "Take the decision", guard=needs_outcome, needs_reason=True, deadline="delivery",
+          source_note="Serbia Art. 23; S10 -> S11 within 15 days"),
+    _rule("deliver", ["decided"], "appeal_window", ["decision", "intake"],
+          "Decision delivered to both parties", deadline="appeal_window",
+          source_note="UNAT 2023-1317; S11 -> S12 within 3 days"),
+    _rule("appeal", ["appeal_window"], "appeal_review", ["complainant", "intake"],
+          "Appeal the decision", needs_reason=True, deadline="appeal_review",
+          source_note="S12 -> S13: 15-day window, mirroring Serbia Art. 29"),
+    _rule("appeal_window_closed", ["appeal_window"], "monitoring", ["system", "intake"],
+          "No appeal lodged: start monitoring", guard=appeal_window_over, deadline="monitoring",
+          source_note="S12 -> S14"),
+    _rule("decide_appeal", ["appeal_review"], "monitoring", ["appeal"],
+          "Decide the appeal", guard=needs_appeal_outcome, needs_reason=True,
+          deadline="monitoring", source_note="S13 -> S14 within 30 days"),
+    _rule("reinvestigate", ["appeal_review"], "formal_investigation", ["appeal"],
+          "Send back for re-investigation", needs_reason=True, deadline="investigation",
+          source_note="S13 -> S9"),
+    _rule("record_external_result", ["referred_external"], "monitoring", ["intake"],
+          "Record the external body's result and monitor", needs_reason=True,
+          deadline="monitoring", source_note="S4 -> S14"),
+    _rule("close", ["monitoring", "referred_external"], "closed", ["intake"],
+          "Close the case", guard=monitoring_over_or_reason, source_note="S14 -> S15"),
+    _rule("withdraw", WITHDRAWABLE, "withdrawn", ["complainant"],
+          "Withdraw the complaint", source_note="Serbia Art. 19 (withdrawal)"),
+    _rule("continue_ex_officio", ["withdrawn"], "formal_investigation", ["decision"],
+          "Continue ex officio (serious conduct)", guard=serious_conduct, needs_reason=True,
+          deadline="investigation", sets_route="investigation", source_note="S16 -> S9, proposal"),
+    _rule("close_withdrawn", ["withdrawn"], "closed", ["intake"],
+          "Close the withdrawn case", source_note="S16 -> S15"),
+    _rule("reroute", ["rejected"], "triage", ["intake"],
+          "Re-route for a new assessment", needs_reason=True, deadline="triage",
+          source_note="S17 -> S3, proposal"),
+    _rule("close_rejected", ["rejected"], "closed", ["intake"],
+          "Close the rejected case", source_note="S17 -> S15"),
+)
+RULES_BY_ACTION: dict[str, Rule] = {rule.action: rule for rule in RULES}
+
+# Deadline kinds that end when the case leaves the state that started them. "feedback"
+# (90 days from acknowledgement) runs across states and ends with the first feedback.
+STATE_DEADLINES = frozenset(r.deadline for r in RULES if r.deadline) - {"feedback", "monitoring"}
+
+
+class TransitionRefused(Exception):
+    """Not allowed now: the message says why in plain words."""
+
+
+def rules_from(state: str) -> list[Rule]:
+    return [rule for rule in RULES if state in rule.sources]
+
+
+def available(facts: CaseFacts, actors: Iterable[str]) -> list[Rule]:
+    """The actions the given actors may take now (guards that need inputs are checked later)."""
+    actors = set(actors)
+    return [
+        rule for rule in rules_from(facts.state)
+        if rule.actors & actors and _static_refusal(rule, facts) is None
+    ]
+
+
+def _static_refusal(rule: Rule, facts: CaseFacts) -> str | None:
+    # Guards that read only the case, not the inputs, decide whether to offer the action.
+    if rule.guard in (needs_outcome, needs_appeal_outcome, needs_rejection_reason,
+                      monitoring_over_or_reason, referral_grounds):
+        return None
+    return rule.guard(facts, Inputs())
+
+
+def check(facts: CaseFacts, action: str, actors: Iterable[str], inputs: Inputs = Inputs()) -> Rule:
+    """The rule for ``action`` if these actors may take it now, else TransitionRefused."""
+    rule = RULES_BY_ACTION.get(action)
+    if rule is None:
+        raise TransitionRefused("This action does not exist.")
+    if facts.state not in rule.sources:
+        raise TransitionRefused(
+            "This step is no longer possible: the case has moved on (someone may have acted "
+            "first). Nothing was changed; the page now shows what can be done."
+        )
+    if not (rule.actors & set(actors)):
+        raise TransitionRefused("Your assignment on this case does not allow this step.")
+    refusal = rule.guard(facts, inputs)
+    if refusal:
+        raise TransitionRefused(refusal)
+    if rule.needs_reason and not inputs.reason.strip():
+        raise TransitionRefused("Give the reasons for this step; they are kept encrypted.")
+    return rule
+
+
+# --- deadlines ---------------------------------------------------------------------------
+
+
+def add_days(start: datetime, days: int, counting: str, holidays: frozenset[date]) -> datetime:
+    """``start`` plus ``days`` calendar days, or working days (Mon-Fri, not a holiday).
+
+    A deadline ends at the end of its last day (23:59:59 UTC), so "within 3 days" never
+    shrinks because a report arrived late in the evening.
+    """
+    day = start.astimezone(timezone.utc).date()
+    if counting == "working":
+        remaining = days
+        while remaining > 0:
+            day += timedelta(days=1)
+            if day.weekday() < 5 and day not in holidays:
+                remaining -= 1
+    else:
+        day += timedelta(days=days)
+    return datetime.combine(day, time(23, 59, 59), tzinfo=timezone.utc)
+
+
+def deadline_days(kind: str, deadlines: dict[str, int]) -> int | None:
+    if kind == "monitoring":
+        return None  # monitoring uses check-ins, see checkin_dates
+    return deadlines.get(kind)
+
+
+def checkin_dates(start: datetime, days: Iterable[int]) -> list[tuple[int, datetime]]:
+    return [(d, start + timedelta(days=d)) for d in days]
