@@ -1,11 +1,13 @@
 """Jurisdiction profiles: deadlines, day counting, holidays, categories, retention.
 
-One JSON file per profile beside this module; ``COMPLAINTS_PROCEDURE`` chooses one. A bad
-profile stops the app at start with a message naming the file and the problem.
+One TOML file per profile beside this module (TOML, so each value can carry a comment naming
+its source, or saying that the country's rule was not found and the generic value is used);
+``COMPLAINTS_PROCEDURE`` chooses one. A bad profile stops the app at start with a message
+naming the file and the problem.
 """
 from __future__ import annotations
 
-import json
+import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -52,21 +54,21 @@ class Profile:
 
 
 def available_profiles() -> list[str]:
-    return sorted(p.stem for p in PROFILE_DIR.glob("*.json"))
+    return sorted(p.stem for p in PROFILE_DIR.glob("*.toml"))
 
 
 @lru_cache(maxsize=None)
 def load_profile(name: str) -> Profile:
-    path = PROFILE_DIR / f"{name}.json"
-    if not path.is_file():
+    path = PROFILE_DIR / f"{name}.toml"
+    if "/" in name or "\\" in name or not path.is_file():
         raise ProfileError(
             f"unknown procedure profile '{name}' (COMPLAINTS_PROCEDURE); "
             f"available: {', '.join(available_profiles())}"
         )
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
         return _parse(data)
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as error:
         raise ProfileError(f"procedure profile {path.name} is invalid: {error}") from None
 
 
@@ -90,10 +92,22 @@ def _parse(data: dict) -> Profile:
         name=data["name"],
         title=data["title"],
         day_counting=data["day_counting"],
-        holidays=frozenset(date.fromisoformat(d) for d in data.get("holidays", [])),
+        holidays=_holidays(data.get("holidays_fixed", []), data.get("holidays_dates", [])),
         deadlines_days=deadlines,
         monitoring_checkins_days=tuple(int(d) for d in data["monitoring_checkins_days"]),
         monitoring_period_days=int(data["monitoring_period_days"]),
         retention_years_after_closure=int(data["retention_years_after_closure"]),
         categories=categories,
     )
+
+
+HOLIDAY_YEARS = range(2000, 2100)
+
+
+def _holidays(fixed: list[str], dates: list[str]) -> frozenset[date]:
+    """Fixed "MM-DD" holidays for every year, plus dated moveable feasts."""
+    days = {date.fromisoformat(d) for d in dates}
+    for month_day in fixed:
+        month, day = (int(part) for part in month_day.split("-"))
+        days.update(date(year, month, day) for year in HOLIDAY_YEARS)
+    return frozenset(days)
