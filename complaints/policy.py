@@ -66,3 +66,58 @@ def allowed(user: Any, action: str, case: Case | None = None) -> bool:
     if action in ASSIGNEE_ACTIONS:
         return bool(active_capacities(user, case))
     return False
+
+
+# --- conflicts of interest ---------------------------------------------------------------
+
+
+class Conflict:
+    """Why a user can't be assigned to a case. ``absolute`` conflicts allow no exception."""
+
+    def __init__(self, code: str, text: str, absolute: bool):
+        self.code, self.text, self.absolute = code, text, absolute
+
+    def __repr__(self) -> str:
+        return f"Conflict({self.code!r})"
+
+
+def assignment_conflicts(user: Any, case: Case) -> list[Conflict]:
+    """Conflicts that prevent assigning ``user`` to ``case`` (prevented, not only declared).
+
+    The respondent, anyone the complainant excluded and anyone who recused can never be
+    assigned. Staff of the respondent's unit or of its chain of command above it can be
+    assigned only with an exception approved by a second coordinator.
+    """
+    from .models import CaseExclusion, CaseParty, Unit
+
+    session = object_session(case)
+    if session is None:
+        return [Conflict("unknown", "The case could not be checked.", True)]
+    found: list[Conflict] = []
+    respondents = list(session.execute(
+        select(CaseParty).where(CaseParty.case_id == case.id, CaseParty.kind == "respondent")
+    ).scalars())
+    if any(p.user_id == user.id for p in respondents):
+        found.append(Conflict("respondent", "is named as a respondent in this case", True))
+    if session.get(CaseExclusion, (case.id, user.id)) is not None:
+        found.append(Conflict("excluded", "was excluded by the complainant", True))
+    if session.execute(select(Assignment.id).where(
+            Assignment.case_id == case.id, Assignment.user_id == user.id,
+            Assignment.recused.is_(True)).limit(1)).first():
+        found.append(Conflict("recused", "recused from this case", True))
+    if user.unit_id is not None:
+        chain: set[int] = set()
+        for start in {case.respondent_unit_id, *(p.unit_id for p in respondents)} - {None}:
+            unit = session.get(Unit, start)
+            while unit is not None and unit.id not in chain:
+                chain.add(unit.id)
+                unit = session.get(Unit, unit.parent_id) if unit.parent_id else None
+        if user.unit_id in chain:
+            found.append(Conflict("unit_chain", "serves in the respondent's unit or in its chain "
+                                  "of command", False))
+    return found
+
+
+def may_hold_capacity(user: Any, capacity: str) -> bool:
+    role = CAPACITY_ROLES.get(capacity)
+    return bool(role and user.is_active and role in user.roles)
