@@ -37,11 +37,12 @@ def register_case(coordinator: Any, case_id: uuid.UUID | str) -> Case:
     return case
 
 
-def active_assignments(case: Case) -> list[Assignment]:
+def active_assignments(case: Case) -> list[tuple[Assignment, User]]:
     return list(db.session.execute(
-        select(Assignment).where(Assignment.case_id == case.id, Assignment.ended_at.is_(None))
+        select(Assignment, User).join(User, User.id == Assignment.user_id)
+        .where(Assignment.case_id == case.id, Assignment.ended_at.is_(None))
         .order_by(Assignment.assigned_at)
-    ).scalars())
+    ).all())
 
 
 def candidates(case: Case, capacity: str) -> list[tuple[User, list]]:
@@ -126,10 +127,11 @@ def request_exception(coordinator: Any, case_id: uuid.UUID | str, user_id: int, 
     return exception
 
 
-def pending_exceptions(case: Case) -> list[AssignmentException]:
-    return list(db.session.execute(select(AssignmentException).where(
-        AssignmentException.case_id == case.id,
-        AssignmentException.approved_at.is_(None))).scalars())
+def pending_exceptions(case: Case) -> list[tuple[AssignmentException, User]]:
+    return list(db.session.execute(
+        select(AssignmentException, User).join(User, User.id == AssignmentException.user_id)
+        .where(AssignmentException.case_id == case.id,
+               AssignmentException.approved_at.is_(None))).all())
 
 
 def approve_exception(coordinator: Any, exception_id: uuid.UUID | str) -> AssignmentException:

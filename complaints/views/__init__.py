@@ -7,12 +7,14 @@ from flask import Flask
 
 BLUEPRINT_MODULES = (
     "public",
+    "cases",
 )
 
 
 def register_blueprints(app: Flask) -> None:
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(f"{__name__}.{name}").bp)
+    register_filters(app)
 
     @app.context_processor
     def site_globals() -> dict[str, object]:
@@ -45,3 +47,47 @@ def staff_nav() -> list[tuple[str, str]]:
         for endpoint, label, roles in STAFF_NAV
         if endpoint in current_app.view_functions and current_user.roles & roles
     ]
+
+
+def register_filters(app: Flask) -> None:
+    """Plain-word labels for codes, and dates as people read them."""
+    from .. import workflow
+
+    @app.template_filter("date")
+    def format_date(value, with_time: bool = False):  # type: ignore[no-untyped-def]
+        if value is None:
+            return ""
+        return value.strftime("%d %B %Y, %H:%M UTC" if with_time else "%d %B %Y").lstrip("0")
+
+    @app.template_filter("state_label")
+    def state_label(code: str) -> str:
+        return code.replace("_", " ").capitalize()
+
+    @app.template_filter("state_meaning")
+    def state_meaning(code: str) -> str:
+        return workflow.STATES.get(code, "")
+
+    @app.template_filter("category_label")
+    def category_label(code: str) -> str:
+        category = app.extensions["complaints.profile"].category(code)
+        return category.label if category else code
+
+    @app.template_filter("deadline_label")
+    def deadline_label(kind: str) -> str:
+        return DEADLINE_LABELS.get(kind, kind.replace("_", " "))
+
+
+DEADLINE_LABELS = {
+    "acknowledge": "acknowledge receipt",
+    "feedback": "feedback to the complainant (90 days)",
+    "triage": "choose the route",
+    "mediation_proposal": "parties answer the mediation proposal",
+    "mediator_selection": "agree on a mediator",
+    "mediation": "end of mediation",
+    "preliminary_inquiry": "end of preliminary inquiry",
+    "investigation": "investigation report",
+    "decision": "decision",
+    "delivery": "deliver the decision",
+    "appeal_window": "end of the appeal window",
+    "appeal_review": "appeal decision",
+}

@@ -1,0 +1,159 @@
+"""What assignees record on a case besides transitions: messages, notes, evidence,
+protective measures, mediation consents. Each call is one transaction with its audit entry.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any, BinaryIO, Iterable
+
+from flask import current_app
+from sqlalchemy import select
+
+from .. import attachments as attachment_store
+from ..extensions import db
+from ..models import Attachment, Case, Deadline, Message, ProtectiveMeasure
+from ..policy import active_capacities
+from ..workflow import PROTECTIVE_MEASURES
+from . import auditing
+from .case_access import CaseNotFound, cipher_for, staff_case
+
+MESSAGE_LIMIT = 20_000
+
+
+class CaseworkRefused(Exception):
+    """Not possible; the message says why in plain words."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _require(user: Any, case: Case, capacities: set[str], what: str) -> None:
+    if not active_capacities(user, case) & capacities:
+        raise CaseworkRefused(f"Your assignment on this case does not allow you to {what}.")
+
+
+def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bool = False,
+                 files: Iterable[tuple[str, str, BinaryIO]] = ()) -> Message:
+    """A message to the complainant, or (``internal``) a note only assignees see.
+
+    ``files`` are (filename, content type, stream) triples, stored encrypted. The first
+    message to the complainant counts as feedback for the 90-day rule.
+    """
+    case = staff_case(user, case_id, "case.note" if internal else "case.message")
+    body = body.strip()
+    if not body:
+        raise CaseworkRefused("Write the message first.")
+    if len(body) > MESSAGE_LIMIT:
+        raise CaseworkRefused(f"Messages can be at most {MESSAGE_LIMIT} characters.")
+    if not internal and case.state == "closed" and not _monitoring_open(case):
+        raise CaseworkRefused("The case is closed; the complainant can no longer read messages.")
+    cipher = cipher_for(case)
+    message = Message(id=uuid.uuid4(), case_id=case.id, author_kind="staff",
+                      author_user_id=user.id, internal=internal, created_at=_now())
+    message.body_enc = cipher.seal("messages", "body_enc", message.id, body)
+    db.session.add(message)
+    stored: list[uuid.UUID] = []
+    directory = current_app.config["ATTACHMENTS_DIR"]
+    try:
+        for filename, content_type, stream in files:
+            attachment = Attachment(id=uuid.uuid4(), case_id=case.id, message_id=message.id,
+                                    uploaded_by_kind="staff", uploaded_by_id=user.id,
+                                    content_type=content_type or "application/octet-stream",
+                                    size=0, metadata_removed=False, created_at=_now())
+            attachment.filename_enc = cipher.seal("attachments", "filename_enc", attachment.id,
+                                                  filename)
+            attachment.size = attachment_store.save(
+                directory, attachment.id, cipher.key, stream,
+                current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024)
+            stored.append(attachment.id)
+            db.session.add(attachment)
+        if not internal and case.first_feedback_at is None:
+            case.first_feedback_at = message.created_at
+            for deadline in db.session.execute(select(Deadline).where(
+                    Deadline.case_id == case.id, Deadline.kind == "feedback",
+                    Deadline.met_at.is_(None))).scalars():
+                deadline.met_at = message.created_at
+        auditing.record("case.note" if internal else "message.staff", case_id=case.id,
+                        detail={"message": str(message.id), "files": len(stored)})
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        for attachment_id in stored:
+            attachment_store.remove(directory, attachment_id)
+        raise
+    return message
+
+
+def _monitoring_open(case: Case) -> bool:
+    from ..models import MonitoringCheckin
+
+    return db.session.execute(select(MonitoringCheckin.id).where(
+        MonitoringCheckin.case_id == case.id, MonitoringCheckin.answered_at.is_(None)).limit(1)
+    ).first() is not None
+
+
+def order_measure(user: Any, case_id: uuid.UUID | str, kind: str, details: str) -> ProtectiveMeasure:
+    """Protective measures can be ordered at any stage (Serbia Art. 24; JSP 763)."""
+    case = staff_case(user, case_id, "case.read")
+    _require(user, case, {"decision", "intake"}, "order protective measures")
+    if kind not in PROTECTIVE_MEASURES:
+        raise CaseworkRefused("Choose the kind of measure.")
+    if case.state in {"closed", "withdrawn", "rejected"}:
+        raise CaseworkRefused("Measures can't be ordered on a case in this state.")
+    measure = ProtectiveMeasure(id=uuid.uuid4(), case_id=case.id, kind=kind,
+                                ordered_by_id=user.id, ordered_at=_now())
+    if details.strip():
+        measure.details_enc = cipher_for(case).seal("protective_measures", "details_enc",
+                                                    measure.id, details.strip())
+    db.session.add(measure)
+    auditing.record("case.measure_ordered", case_id=case.id,
+                    detail={"measure": str(measure.id), "kind": kind})
+    db.session.commit()
+    return measure
+
+
+def lift_measure(user: Any, case_id: uuid.UUID | str, measure_id: uuid.UUID | str) -> ProtectiveMeasure:
+    case = staff_case(user, case_id, "case.read")
+    _require(user, case, {"decision", "intake"}, "lift protective measures")
+    try:
+        measure = db.session.get(ProtectiveMeasure, uuid.UUID(str(measure_id)))
+    except ValueError:
+        measure = None
+    if measure is None or measure.case_id != case.id:
+        raise CaseNotFound(str(measure_id))
+    if measure.lifted_at is not None:
+        raise CaseworkRefused("This measure was already lifted.")
+    measure.lifted_at = _now()
+    auditing.record("case.measure_lifted", case_id=case.id, detail={"measure": str(measure.id)})
+    db.session.commit()
+    return measure
+
+
+def measures(case: Case) -> list[tuple[ProtectiveMeasure, str]]:
+    """Measures with their decrypted details, for a caller already cleared by case_access."""
+    cipher = cipher_for(case)
+    rows = db.session.execute(select(ProtectiveMeasure).where(
+        ProtectiveMeasure.case_id == case.id).order_by(ProtectiveMeasure.ordered_at)).scalars()
+    return [(m, cipher.open("protective_measures", "details_enc", m.id, m.details_enc))
+            for m in rows]
+
+
+def record_mediation_consent(user: Any, case_id: uuid.UUID | str, party: str,
+                             consent: bool) -> Case:
+    """Both parties' consent is a precondition of mediation (Serbia Art. 15)."""
+    case = staff_case(user, case_id, "case.read")
+    _require(user, case, {"intake"}, "record consent to mediation")
+    if case.state != "mediation_proposed":
+        raise CaseworkRefused("Consent is recorded while mediation is proposed.")
+    if party == "complainant":
+        case.mediation_complainant_consent = consent
+    elif party == "respondent":
+        case.mediation_respondent_consent = consent
+    else:
+        raise CaseworkRefused("Choose whose consent this is.")
+    auditing.record("case.mediation_consent", case_id=case.id,
+                    detail={"party": party, "consent": consent})
+    db.session.commit()
+    return case

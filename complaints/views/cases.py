@@ -1,0 +1,258 @@
+"""Officers' case work (/cases) and the coordinator's register (/register).
+
+Thin views: every case access goes through services (case_access via case_file, casework,
+transitions, assignments), which call policy; a case the user may not see is a 404.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import workflow
+from ..access import roles_required
+from ..forms.cases import (AssignForm, CaseFilterForm, ConfirmForm, ConsentForm, ExceptionForm,
+                           MeasureForm, MessageForm, TransitionForm)
+from ..instance import profile
+from ..services import assignments, case_lists, casework, transitions
+from ..services.case_access import CaseNotFound, read_attachment, staff_case
+from ..services.case_file import open_case_file
+from .helpers import download_response, uploaded_files
+
+bp = Blueprint("cases", __name__)
+
+CASE_ROLES = ("officer", "investigator", "mediator", "decision", "appeal", "trust")
+
+
+@bp.errorhandler(CaseNotFound)
+def case_not_found(error: CaseNotFound):  # type: ignore[no-untyped-def]
+    abort(404)
+
+
+def _filters(form: CaseFilterForm) -> case_lists.Filters:
+    return case_lists.Filters(state=form.state.data or "", category=form.category.data or "",
+                              overdue_only=bool(form.overdue.data), page=form.page.data or 1)
+
+
+def _filter_form() -> CaseFilterForm:
+    form = CaseFilterForm(request.args)
+    form.category.choices = [("", "Any")] + [(c.code, c.label) for c in profile().categories]
+    return form
+
+
+# --- officer -----------------------------------------------------------------------------
+
+
+@bp.get("/cases")
+@roles_required(*CASE_ROLES)
+def my_cases() -> str:
+    form = _filter_form()
+    rows = case_lists.my_cases(current_user, _filters(form))
+    return render_template("cases/list.html", rows=rows, form=form, page=form.page.data or 1,
+                           page_size=case_lists.PAGE_SIZE)
+
+
+@bp.get("/cases/<uuid:case_id>")
+@roles_required(*CASE_ROLES)
+def case_page(case_id) -> str:  # type: ignore[no-untyped-def]
+    case_file = open_case_file(current_user, case_id)
+    return _render_case(case_file)
+
+
+def _render_case(case_file, message_form=None, measure_form=None, status=200):  # type: ignore[no-untyped-def]
+    return render_template(
+        "cases/case.html", file=case_file, case=case_file.case,
+        transition_form=TransitionForm(formdata=None),
+        message_form=message_form or MessageForm(formdata=None),
+        measure_form=measure_form or MeasureForm(formdata=None),
+        consent_form=ConsentForm(formdata=None), confirm_form=ConfirmForm(),
+        workflow=workflow,
+    ), status
+
+
+@bp.post("/cases/<uuid:case_id>/act")
+@roles_required(*CASE_ROLES)
+def act(case_id):  # type: ignore[no-untyped-def]
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        flash("The form was incomplete; nothing was changed.", "error")
+        return redirect(url_for(".case_page", case_id=case_id))
+    inputs = transitions.TransitionInputs(
+        reason=form.reason.data or "", outcome=form.outcome.data or "", code=form.code.data or "",
+        sanction=form.sanction.data or "", disciplinary_referral=form.disciplinary_referral.data,
+        complainant_notice=form.complainant_notice.data or "")
+    try:
+        transitions.perform(current_user, case_id, form.action.data, inputs, form.version.data)
+    except workflow.TransitionRefused as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for(".case_page", case_id=case_id))
+    rule = workflow.RULES_BY_ACTION[form.action.data]
+    flash(f"Done: {rule.label}.", "success")
+    return redirect(url_for(".case_page", case_id=case_id))
+
+
+@bp.post("/cases/<uuid:case_id>/messages")
+@roles_required(*CASE_ROLES)
+def send_message(case_id):  # type: ignore[no-untyped-def]
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            casework.send_message(current_user, case_id, form.body.data, internal=form.internal.data,
+                                  files=uploaded_files(form.files.data))
+        except casework.CaseworkRefused as refusal:
+            form.body.errors = [*form.body.errors, str(refusal)]
+        else:
+            flash("Note saved." if form.internal.data else "Message sent.", "success")
+            return redirect(url_for(".case_page", case_id=case_id) + "#messages")
+    return _render_case(open_case_file(current_user, case_id), message_form=form, status=400)
+
+
+@bp.post("/cases/<uuid:case_id>/measures")
+@roles_required(*CASE_ROLES)
+def order_measure(case_id):  # type: ignore[no-untyped-def]
+    form = MeasureForm()
+    if form.validate_on_submit():
+        try:
+            casework.order_measure(current_user, case_id, form.kind.data, form.details.data or "")
+        except casework.CaseworkRefused as refusal:
+            form.kind.errors = [*form.kind.errors, str(refusal)]
+        else:
+            flash("Protective measure recorded.", "success")
+            return redirect(url_for(".case_page", case_id=case_id) + "#measures")
+    return _render_case(open_case_file(current_user, case_id), measure_form=form, status=400)
+
+
+@bp.post("/cases/<uuid:case_id>/measures/<uuid:measure_id>/lift")
+@roles_required(*CASE_ROLES)
+def lift_measure(case_id, measure_id):  # type: ignore[no-untyped-def]
+    if ConfirmForm().validate_on_submit():
+        try:
+            casework.lift_measure(current_user, case_id, measure_id)
+            flash("Measure lifted.", "success")
+        except casework.CaseworkRefused as refusal:
+            flash(str(refusal), "error")
+    return redirect(url_for(".case_page", case_id=case_id) + "#measures")
+
+
+@bp.post("/cases/<uuid:case_id>/consent")
+@roles_required(*CASE_ROLES)
+def record_consent(case_id):  # type: ignore[no-untyped-def]
+    form = ConsentForm()
+    if form.validate_on_submit():
+        try:
+            casework.record_mediation_consent(current_user, case_id, form.party.data,
+                                              form.consent.data == "yes")
+            flash("Consent recorded.", "success")
+        except casework.CaseworkRefused as refusal:
+            flash(str(refusal), "error")
+    else:
+        flash("Choose whose consent and the answer.", "error")
+    return redirect(url_for(".case_page", case_id=case_id))
+
+
+@bp.post("/cases/<uuid:case_id>/recuse")
+@roles_required(*CASE_ROLES)
+def recuse(case_id):  # type: ignore[no-untyped-def]
+    if ConfirmForm().validate_on_submit():
+        assignments.recuse(current_user, case_id)
+        flash("You have stepped away from this case. A coordinator will assign someone else.",
+              "success")
+    return redirect(url_for(".my_cases"))
+
+
+@bp.get("/cases/<uuid:case_id>/files/<uuid:attachment_id>")
+@roles_required(*CASE_ROLES)
+def download(case_id, attachment_id) -> Response:  # type: ignore[no-untyped-def]
+    case = staff_case(current_user, case_id, "case.read")
+    view, chunks = read_attachment(case, attachment_id)
+    return download_response(view, chunks)
+
+
+# --- coordinator -------------------------------------------------------------------------
+
+
+@bp.get("/register")
+@roles_required("coordinator")
+def register() -> str:
+    form = _filter_form()
+    rows = case_lists.register(_filters(form))
+    return render_template("cases/register.html", rows=rows, form=form,
+                           page=form.page.data or 1, page_size=case_lists.PAGE_SIZE)
+
+
+@bp.get("/register/<uuid:case_id>")
+@roles_required("coordinator")
+def register_case(case_id, assign_form=None, exception_form=None, status=200):  # type: ignore[no-untyped-def]
+    case = assignments.register_case(current_user, case_id)
+    options = {capacity: assignments.candidates(case, capacity)
+               for capacity, _ in AssignForm.capacity.kwargs["choices"]}
+    assign_form = assign_form or AssignForm(formdata=None)
+    exception_form = exception_form or ExceptionForm(formdata=None)
+    staff_choices = sorted({(u.id, u.display_name or u.username)
+                            for rows in options.values() for u, _ in rows}, key=lambda c: c[1])
+    assign_form.user_id.choices = exception_form.user_id.choices = [(0, "Choose")] + staff_choices
+    return render_template(
+        "cases/register_case.html", case=case, options=options,
+        assignees=assignments.active_assignments(case),
+        pending=assignments.pending_exceptions(case),
+        assign_form=assign_form, exception_form=exception_form, confirm_form=ConfirmForm(),
+    ), status
+
+
+@bp.post("/register/<uuid:case_id>/assign")
+@roles_required("coordinator")
+def assign(case_id):  # type: ignore[no-untyped-def]
+    form = AssignForm()
+    form.user_id.choices = []
+    if form.validate_on_submit():
+        try:
+            assignments.assign(current_user, case_id, form.user_id.data, form.capacity.data)
+        except assignments.AssignmentRefused as refusal:
+            form.user_id.errors = [*form.user_id.errors, str(refusal)]
+        else:
+            flash("Assigned.", "success")
+            return redirect(url_for(".register_case", case_id=case_id))
+    return register_case(case_id, assign_form=form, status=400)
+
+
+@bp.post("/register/<uuid:case_id>/exception")
+@roles_required("coordinator")
+def request_exception(case_id):  # type: ignore[no-untyped-def]
+    form = ExceptionForm()
+    if form.validate_on_submit():
+        try:
+            assignments.request_exception(current_user, case_id, form.user_id.data,
+                                          form.capacity.data, form.reason.data)
+        except assignments.AssignmentRefused as refusal:
+            form.user_id.errors = [*form.user_id.errors, str(refusal)]
+        else:
+            flash("Exception requested. A second coordinator must approve it.", "success")
+            return redirect(url_for(".register_case", case_id=case_id))
+    return register_case(case_id, exception_form=form, status=400)
+
+
+@bp.post("/register/exceptions/<uuid:exception_id>/approve")
+@roles_required("coordinator")
+def approve_exception(exception_id):  # type: ignore[no-untyped-def]
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        exception = assignments.approve_exception(current_user, exception_id)
+    except assignments.AssignmentRefused as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for(".register"))
+    flash("Exception approved; the assignment can now be made.", "success")
+    return redirect(url_for(".register_case", case_id=exception.case_id))
+
+
+@bp.post("/register/assignments/<uuid:assignment_id>/end")
+@roles_required("coordinator")
+def end_assignment(assignment_id):  # type: ignore[no-untyped-def]
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        assignment = assignments.end_assignment(current_user, assignment_id)
+    except assignments.AssignmentRefused as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for(".register"))
+    flash("Assignment ended.", "success")
+    return redirect(url_for(".register_case", case_id=assignment.case_id))
