@@ -21,7 +21,9 @@ from .crypto import KeyringError
 from .procedures import ProfileError
 
 # Modules that each define a click command or group named ``command``.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "commands.deadlines",
+)
 
 
 def prepared_settings() -> dict:
