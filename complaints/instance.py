@@ -31,6 +31,8 @@ def profile():  # type: ignore[no-untyped-def]
 
 
 def configure_secrets(app: Flask) -> None:
+    if (Path(app.config["INSTANCE"]) / "DEMO").exists():
+        app.config["DEMO"] = True  # `complaints demo` marked this instance: banner on every page
     if not app.config.get("SECRET_KEY"):
         path = Path(app.config["SECRET_KEY_FILE"])
         if not path.exists():

@@ -120,9 +120,19 @@ def perform_as_complainant(case: Case, action: str, inputs: TransitionInputs) ->
                   actor_kind="complainant", user_id=None)
 
 
+def replay(case: Case, action: str, user: Any, inputs: TransitionInputs, at: datetime) -> Case:
+    """Apply a step as it happened at ``at`` (the demo's invented history). Same rules,
+    guards and audit entries as ``perform``; only the clock is given."""
+    actors = actors_for(user, case) if user is not None else {"complainant"}
+    return _apply(case, action, actors, inputs,
+                  actor=auditing.actor_for(user) if user is not None else auditing.COMPLAINANT,
+                  actor_kind="staff" if user is not None else "complainant",
+                  user_id=user.id if user is not None else None, at=at)
+
+
 def _apply(case: Case, action: str, actors: set[str], inputs: TransitionInputs, *, actor: str,
-           actor_kind: str, user_id: int | None) -> Case:
-    at = now()
+           actor_kind: str, user_id: int | None, at: datetime | None = None) -> Case:
+    at = at or now()
     wf_inputs = workflow.Inputs(reason=inputs.reason, outcome=inputs.outcome, code=inputs.code)
     rule = workflow.check(facts_of(case, at), action, actors, wf_inputs)
     try:
