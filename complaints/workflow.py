@@ -382,3 +382,16 @@ def deadline_days(kind: str, deadlines: dict[str, int]) -> int | None:
 
 def checkin_dates(start: datetime, days: Iterable[int]) -> list[tuple[int, datetime]]:
     return [(d, start + timedelta(days=d)) for d in days]
+
+
+def mermaid_diagram() -> str:
+    """The state diagram as Mermaid text, generated from the table (docs/manual/workflow.md)."""
+    lines = ["stateDiagram-v2", "    [*] --> submitted"]
+    for rule in RULES:
+        for source in sorted(rule.sources):
+            if rule.action == "withdraw" and source != "submitted":
+                continue  # drawn once below, to keep the diagram readable
+            lines.append(f"    {source} --> {rule.target}: {rule.action}")
+    lines.append("    note right of withdrawn: the complainant may withdraw from any open stage")
+    lines.append("    closed --> [*]")
+    return "\n".join(lines)
