@@ -30,6 +30,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "statistics.view": frozenset({"gem"}),
     "audit.view": frozenset({"auditor"}),
     "admin.manage": frozenset({"admin"}),
+    "consultation.record": frozenset({"trust"}),
 }
 
 # Actions on one case that any active assignment allows.

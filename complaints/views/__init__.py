@@ -8,6 +8,7 @@ from flask import Flask
 BLUEPRINT_MODULES = (
     "public",
     "cases",
+    "trust",
 )
 
 
@@ -29,7 +30,7 @@ def register_blueprints(app: Flask) -> None:
 STAFF_NAV = (
     ("cases.my_cases", "My cases", {"officer", "investigator", "mediator", "decision", "appeal", "trust"}),
     ("cases.register", "Register", {"coordinator"}),
-    ("trust.consultations", "Consultations", {"trust"}),
+    ("trust.consultations_page", "Consultations", {"trust"}),
     ("statistics.dashboard", "Statistics", {"gem"}),
     ("audit.log", "Audit log", {"auditor"}),
     ("admin.accounts", "Administration", {"admin"}),
