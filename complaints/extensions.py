@@ -87,8 +87,3 @@ def register(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = None  # our per-user nonce does this job (auth)
 
-
-@login_manager.user_loader
-def load_user(user_id: str):  # type: ignore[no-untyped-def]
-    """Placeholder until the auth module registers the real loader (with nonce checks)."""
-    return None

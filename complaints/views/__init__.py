@@ -7,6 +7,7 @@ from flask import Flask
 
 BLUEPRINT_MODULES = (
     "public",
+    "auth",
     "cases",
     "trust",
 )

@@ -1,0 +1,171 @@
+"""Staff sign-in with password and mandatory TOTP, sign-out, own password change.
+
+Sessions live in signed cookies; each carries the user's session nonce, checked on every
+request, so sign-out, a password change or disabling an account ends every session of that
+user at once. Idle sessions end after STAFF_IDLE_MINUTES.
+"""
+from __future__ import annotations
+
+import time
+
+import segno
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_user, logout_user
+from markupsafe import Markup
+
+from ..access import public, staff
+from ..extensions import db, limiter, login_manager
+from ..forms.auth import CodeForm, LoginForm, PasswordChangeForm
+from ..models import User
+from ..services import accounts
+from . import staff_nav
+
+bp = Blueprint("auth", __name__)
+
+FAILED = "Sign-in failed. Check your user name, password and code."
+PENDING_SECONDS = 300
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    try:
+        user = db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+    if user is None or not user.is_active_account or session.get("nonce") != user.session_nonce:
+        return None
+    return user
+
+
+@bp.before_app_request
+def end_idle_or_revoked_sessions() -> None:
+    if "_user_id" not in session:
+        return
+    now = int(time.time())
+    idle = current_app.config["STAFF_IDLE_MINUTES"] * 60
+    if now - int(session.get("seen", 0)) > idle or not current_user.is_authenticated:
+        logout_user()
+        session.clear()
+        flash("You were signed out. Please sign in again.", "warning")
+        return
+    session["seen"] = now
+
+
+def _pending_user_id() -> int | None:
+    user_id, since = session.get("pending_user"), session.get("pending_since", 0)
+    if user_id is None or time.time() - since > PENDING_SECONDS:
+        return None
+    return int(user_id)
+
+
+def _complete_sign_in(user: User):  # type: ignore[no-untyped-def]
+    session.clear()  # a fresh session: nothing from before sign-in survives (fixation)
+    login_user(user)
+    session["nonce"] = user.session_nonce
+    session["seen"] = int(time.time())
+    session.permanent = True
+    links = staff_nav()
+    return redirect(links[0][0] if links else url_for("public.home"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per minute", methods=["POST"])
+def login():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(url_for("public.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.check_password(form.username.data, form.password.data)
+        if user is None:
+            flash(FAILED, "error")
+            form.password.data = ""
+            return render_template("auth/login.html", form=form), 401
+        session.clear()
+        session["pending_user"] = user.id
+        session["pending_since"] = time.time()
+        return redirect(url_for(".code" if user.totp_enrolled else ".enrol"))
+    return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per minute", methods=["POST"])
+def code():  # type: ignore[no-untyped-def]
+    user_id = _pending_user_id()
+    if user_id is None:
+        return redirect(url_for(".login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        user = accounts.check_code(user_id, form.code.data)
+        if user is None:
+            session.clear()
+            flash(FAILED, "error")
+            return redirect(url_for(".login"))
+        return _complete_sign_in(user)
+    return render_template("auth/code.html", form=form)
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per minute", methods=["POST"])
+def enrol():  # type: ignore[no-untyped-def]
+    user_id = _pending_user_id()
+    user = db.session.get(User, user_id) if user_id is not None else None
+    if user is None or user.totp_enrolled:
+        return redirect(url_for(".login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        signed_in = accounts.check_code(user.id, form.code.data, enrolling=True)
+        if signed_in is None:
+            session.clear()
+            flash(FAILED, "error")
+            return redirect(url_for(".login"))
+        flash("Your authenticator app is set up.", "success")
+        return _complete_sign_in(signed_in)
+    secret = accounts.totp_secret(user)
+    from ..auth import provisioning_uri
+
+    uri = provisioning_uri(secret, user.username)
+    return render_template("auth/enrol.html", form=form, qr=qr_svg(uri),
+                           secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
+
+
+def qr_svg(uri: str) -> Markup:
+    """The QR code as inline SVG markup (segno escapes nothing of ours: the URI is ours)."""
+    svg = segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff",
+                                                 title="QR code for your authenticator app")
+    return Markup(svg)
+
+
+@bp.post("/logout")
+@staff
+def logout():  # type: ignore[no-untyped-def]
+    # CSRFProtect has already checked the token, as for every POST.
+    accounts.sign_out_everywhere(current_user)
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "success")
+    return redirect(url_for(".login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@staff
+def change_password():  # type: ignore[no-untyped-def]
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user_id = current_user.id
+        if accounts.check_code(user_id, form.code.data) is None:
+            form.code.errors = [*form.code.errors, "The code is not right or was already used."]
+        else:
+            try:
+                accounts.change_password(user_id, form.current.data, form.new.data)
+            except accounts.AccountError as error:
+                form.new.errors = [*form.new.errors, str(error)]
+            else:
+                logout_user()
+                session.clear()
+                flash("Password changed. Every session was ended; sign in with the new password.",
+                      "success")
+                return redirect(url_for(".login"))
+    return render_template("auth/password.html", form=form), 400 if form.errors else 200
