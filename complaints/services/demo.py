@@ -1,0 +1,314 @@
+"""`complaints demo`: a fresh instance with an account for every role and a few hundred
+invented cases spread over every state, category and profile rule.
+
+Cases are built through the same services as real ones (sealed content, receipts as HMACs,
+transitions with guards, deadlines and audit entries), with an invented history in the past.
+"""
+from __future__ import annotations
+
+import random
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from .. import workflow
+from ..crypto import new_receipt, receipt_index
+from ..extensions import db
+from ..instance import keyring, profile
+from ..models import (Assignment, Case, CaseParty, Consultation, Message, ProtectiveMeasure,
+                      Unit, User)
+from . import accounts, auditing
+from .case_access import new_case_key
+from .transitions import TransitionInputs, initial_deadline, replay
+
+DEMO_ROLES = ("officer", "investigator", "mediator", "decision", "appeal", "trust",
+              "coordinator", "gem", "auditor", "admin")
+
+UNITS = (
+    ("Ministry of Defence", "ministry", None),
+    ("General Staff", "general_staff", "Ministry of Defence"),
+    ("Land Forces Command", "land_forces", "General Staff"),
+    ("1st Brigade", "land_forces", "Land Forces Command"),
+    ("11th Infantry Battalion", "land_forces", "1st Brigade"),
+    ("Air Force and Air Defence", "air_force", "General Staff"),
+    ("210th Air Base", "air_force", "Air Force and Air Defence"),
+    ("Training Command", "training", "General Staff"),
+    ("Military Academy", "training", "Training Command"),
+    ("Logistics Command", "logistics", "General Staff"),
+)
+
+NARRATIVES = {
+    "GBD": ["I was told I would not be sent on the course because 'women don't last in the field', although I had the best results of my class.",
+            "My leave requests are refused while male colleagues with less seniority get theirs approved; the shift planner said mothers should have thought of this earlier."],
+    "SH_VERBAL": ["A senior NCO keeps commenting on my body in front of the platoon and asks about my private life. I asked him to stop twice.",
+                  "In the unit chat group, a colleague posts sexual jokes about me and others add to them."],
+    "SH_NONVERBAL": ["An officer stares at me in the changing area and made obscene gestures when I passed his office.",
+                     "I received explicit pictures from a colleague's private number after the exercise."],
+    "SH_PHYSICAL": ["During the night shift my superior touched me against my will and told me not to make a fuss.",
+                    "A colleague repeatedly puts his hand on my waist and leg in the vehicle, although I push it away."],
+    "SEXUAL_BLACKMAIL": ["My commander hinted that my contract extension depends on whether I am 'nice' to him after hours."],
+    "HARASSMENT_GENDER": ["Since I joined the company, I am given only cleaning duties and called names for being a woman in uniform.",
+                          "Colleagues mock me openly because of my sexual orientation and exclude me from the team."],
+    "MOBBING": ["For eight months my superior has shouted at me in front of others, hidden my work tools and changed my duties without explanation.",
+                "I am left out of all meetings and my reports are thrown away; my colleagues were told not to talk to me."],
+    "SEXUAL_ABUSE_ASSAULT": ["After the unit celebration I was assaulted in the dormitory. I am afraid of meeting him again."],
+    "SEA": ["During the deployment I saw a soldier offering money and food to a local young woman in exchange for sex."],
+    "ABUSE_OF_AUTHORITY": ["My commander threatens to send me to a remote post if I do not withdraw my earlier complaint about the duty roster."],
+    "RETALIATION": ["Since I reported harassment, my performance grade was lowered and I was moved to night shifts without reason."],
+}
+
+# Paths of actions from "submitted"; each case stops somewhere along one of them.
+PATHS = {
+    "investigation": ["acknowledge", "open_investigation", "extend_investigation", "submit_report",
+                      "decide", "deliver", "appeal_window_closed", "close"],
+    "appealed": ["acknowledge", "open_inquiry", "open_investigation", "submit_report", "decide",
+                 "deliver", "appeal", "decide_appeal", "close"],
+    "reinvestigated": ["acknowledge", "open_investigation", "submit_report", "decide", "deliver",
+                       "appeal", "reinvestigate", "submit_report", "decide", "deliver"],
+    "mediation": ["acknowledge", "propose_mediation", "accept_mediation", "start_mediation",
+                  "record_agreement", "register_agreement", "close"],
+    "mediation_failed": ["acknowledge", "propose_mediation", "accept_mediation", "start_mediation",
+                         "end_mediation", "submit_report", "decide", "deliver"],
+    "declined": ["acknowledge", "propose_mediation", "decline_mediation", "submit_report"],
+    "external": ["acknowledge", "refer_external", "record_external_result", "close"],
+    "rejected": ["acknowledge", "reject", "close_rejected"],
+    "rerouted": ["acknowledge", "reject", "reroute", "open_investigation"],
+    "withdrawn": ["acknowledge", "withdraw", "close_withdrawn"],
+    "ex_officio": ["acknowledge", "open_investigation", "withdraw", "continue_ex_officio",
+                   "submit_report"],
+    "informal": ["acknowledge", "open_inquiry", "resolve_informally", "close"],
+}
+REASONS = {
+    "extend_investigation": "Two witnesses are on deployment until next month.",
+    "submit_report": "Statements of both parties and three witnesses taken; facts largely established.",
+    "decide": "The conduct described is established by consistent witness statements.",
+    "appeal": "The decision does not consider the messages I submitted.",
+    "decide_appeal": "The first-instance decision is well reasoned.",
+    "reinvestigate": "The messages submitted as evidence were not examined.",
+    "record_agreement": "Written apology; the parties will not share shifts for six months.",
+    "end_mediation": "The respondent withdrew from mediation.",
+    "decline_mediation": "The complainant does not wish to meet the respondent.",
+    "record_external_result": "Military prosecutor opened proceedings.",
+    "refer_external": "Facts suggest a criminal offence.",
+    "reject": "The matter concerns a pay dispute outside this procedure; other routes explained.",
+    "reroute": "New information shows gender-based treatment.",
+    "resolve_informally": "The supervisor changed the roster after a talk; complainant satisfied.",
+    "continue_ex_officio": "Serious conduct: the procedure continues ex officio.",
+    "close": "Monitoring ended without new incidents.",
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    username: str
+    password: str
+    otpauth_uri: str
+
+
+def build_demo(case_count: int = 300, seed: int = 2026) -> list[DemoAccount]:
+    rng = random.Random(seed)
+    units = _units()
+    created = []
+    staff: dict[str, list[User]] = {}
+    for role in DEMO_ROLES:
+        for number in (1, 2) if role in ("officer", "coordinator", "investigator") else (1,):
+            username = f"demo-{role}{number if number > 1 else ''}"
+            password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
+            unit = rng.choice(units[1:]).id
+            user, uri = accounts.create_user(username, password, [role],
+                                             display_name=f"Demo {role.title()} {number}",
+                                             email=f"{username}@example.invalid", unit_id=unit)
+            created.append(DemoAccount(role, username, password, uri))
+            staff.setdefault(role, []).append(user)
+    now = datetime.now(timezone.utc)
+    categories = [c.code for c in profile().categories]
+    cover = _coverage_plan()
+    for index in range(case_count):
+        if index < len(cover):  # first, one case resting in every state
+            path, stop, category = cover[index]
+            _demo_case(rng, index, category, staff, units, now, forced=(path, stop))
+            continue
+        category = categories[index % len(categories)] if index < len(categories) * 3 else rng.choice(categories)
+        _demo_case(rng, index, category, staff, units, now)
+    _consultations(rng, staff["trust"][0], now)
+    auditing.record("demo.created", actor=auditing.CLI, detail={"cases": case_count})
+    db.session.commit()
+    return created
+
+
+PATH_CATEGORY = {"mediation": "MOBBING", "mediation_failed": "HARASSMENT_GENDER",
+                 "declined": "GBD", "informal": "MOBBING", "rerouted": "GBD", "external": "SEA"}
+
+
+def _coverage_plan() -> list[tuple[str, int, str]]:
+    """(path, number of steps, category) so that some case rests in every reachable state."""
+    plan: dict[str, tuple[str, int, str]] = {"submitted": ("investigation", 0, "SH_VERBAL")}
+    for name, actions in PATHS.items():
+        for count, action in enumerate(actions, start=1):
+            target = workflow.RULES_BY_ACTION[action].target
+            follow = workflow.RULES_BY_ACTION[action].follow_with
+            if follow:
+                target = workflow.RULES_BY_ACTION[follow].target
+            plan.setdefault(target, (name, count, PATH_CATEGORY.get(name, "SH_VERBAL")))
+    return list(plan.values())
+
+
+def _units() -> list[Unit]:
+    by_name: dict[str, Unit] = {}
+    for name, group, parent in UNITS:
+        unit = Unit(name=name, unit_group=group, parent_id=by_name[parent].id if parent else None)
+        db.session.add(unit)
+        db.session.flush()
+        by_name[name] = unit
+    db.session.commit()
+    return list(by_name.values())
+
+
+def _demo_case(rng: random.Random, index: int, category: str, staff: dict[str, list[User]],
+               units: list[Unit], now: datetime, forced: tuple[str, int] | None = None) -> None:
+    submitted = now - timedelta(days=rng.randint(1, 540), hours=rng.randint(0, 23))
+    category_info = profile().category(category)
+    anonymous = rng.random() < 0.35 and forced is None
+    case_id = uuid.uuid4()
+    data_key, cipher = new_case_key(case_id)
+    respondent_unit = rng.choice(units[2:])
+    case = Case(
+        id=case_id, reference=f"DEMO-{submitted:%Y}-{index + 1:04d}",
+        receipt_hmac=receipt_index(keyring().index_key, new_receipt()), data_key_id=data_key.id,
+        procedure=profile().name, state="submitted", category=category,
+        channel=rng.choice(["online_anonymous"] if anonymous else
+                           ["online_identified", "online_identified", "on_behalf", "person_of_trust"]),
+        anonymous=anonymous, wants=rng.choice(["information", "informal", "formal", "formal"]),
+        protection_requested=rng.random() < 0.2, incident_period=f"{submitted:%Y-%m}",
+        unit_group=respondent_unit.unit_group, respondent_unit_id=respondent_unit.id,
+        respondent_rank_band=rng.choice(["enlisted", "nco", "junior_officer", "senior_officer", "civilian"]),
+        respondent_relation=rng.choice(["superior", "superior", "peer", "subordinate"]),
+        respondent_sex=rng.choice(["male", "male", "male", "female", ""]),
+        complainant_sex=rng.choice(["female", "female", "female", "male", ""]),
+        complainant_rank_band=rng.choice(["enlisted", "nco", "junior_officer", "civilian", ""]),
+        submitted_at=submitted, updated_at=submitted,
+    )
+    narrative = rng.choice(NARRATIVES.get(category, NARRATIVES["MOBBING"]))
+    case.narrative_enc = cipher.seal("cases", "narrative_enc", case_id, narrative)
+    case.location_enc = cipher.seal("cases", "location_enc", case_id,
+                                    f"{respondent_unit.name}, barracks area")
+    if not anonymous:
+        case.complainant_name_enc = cipher.seal("cases", "complainant_name_enc", case_id,
+                                                f"Invented Person {index + 1}")
+        case.complainant_contact_enc = cipher.seal("cases", "complainant_contact_enc", case_id,
+                                                   f"person{index + 1}@example.invalid")
+    db.session.add(case)
+    db.session.flush()
+    party = CaseParty(id=uuid.uuid4(), case_id=case_id, kind="respondent", unit_id=respondent_unit.id,
+                      rank_band=case.respondent_rank_band, sex=case.respondent_sex,
+                      relation=case.respondent_relation)
+    party.details_enc = cipher.seal("case_parties", "details_enc", party.id, "Invented respondent")
+    db.session.add(party)
+    db.session.add(initial_deadline(case_id, submitted))
+    auditing.record("case.submit", case_id=case_id, actor=auditing.COMPLAINANT,
+                    detail={"reference": case.reference, "category": category, "demo": True})
+    db.session.commit()
+
+    # Most cases have an intake officer; a few wait in the register unassigned.
+    if forced is None and rng.random() < 0.08:
+        return
+    team = {capacity: rng.choice(staff[role]) for capacity, role in (
+        ("intake", "officer"), ("investigator", "investigator"), ("mediator", "mediator"),
+        ("decision", "decision"), ("appeal", "appeal"))}
+    for capacity, user in team.items():
+        db.session.add(Assignment(id=uuid.uuid4(), case_id=case_id, user_id=user.id,
+                                  capacity=capacity, assigned_at=submitted))
+    db.session.commit()
+    _walk(rng, case, category_info, team, submitted, now, forced)
+
+
+def _walk(rng, case, category_info, team, submitted, now, forced=None) -> None:  # type: ignore[no-untyped-def]
+    mediable = bool(category_info and category_info.mediable) and not case.anonymous
+    external = bool(category_info and category_info.external_referral)
+    if external:
+        names = ["external", "investigation"]
+    elif mediable:
+        names = ["mediation", "mediation_failed", "declined", "informal", "investigation", "withdrawn",
+                 "rejected", "rerouted"]
+    else:
+        names = ["investigation", "appealed", "reinvestigated", "withdrawn", "ex_officio", "rejected"]
+    if forced is not None:
+        path, stop = PATHS[forced[0]], forced[1]
+    else:
+        path = PATHS[rng.choice(names)]
+        stop = rng.randint(1, len(path))
+    at = submitted
+    horizon = now - timedelta(hours=1)
+    for action in path[:stop]:
+        at = min(at + timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 8)), horizon)
+        rule = workflow.RULES_BY_ACTION[action]
+        if action == "accept_mediation":
+            case.mediation_complainant_consent = case.mediation_respondent_consent = True
+        if action == "appeal_window_closed":
+            at = max(at, now - timedelta(hours=2))
+        actor = None if "complainant" in rule.actors and len(rule.actors) == 1 else _actor_for(rule, team)
+        inputs = TransitionInputs(
+            reason=REASONS.get(action, ""),
+            outcome=("upheld" if action == "decide_appeal" else
+                     rng.choice(list(workflow.OUTCOMES)) if action == "decide" else ""),
+            code="out_of_scope" if action == "reject" else "",
+            sanction=rng.choice(list(workflow.SANCTIONS)) if action == "decide" else "",
+            disciplinary_referral=action == "decide" and rng.random() < 0.5,
+        )
+        try:
+            replay(case, action, actor, inputs, at)
+        except workflow.TransitionRefused:
+            break
+        if action == "acknowledge" and rng.random() < 0.8:
+            _feedback(case, team["intake"], at + timedelta(days=1))
+        if rng.random() < 0.08:
+            _measure(case, team["decision"], at)
+
+
+def _actor_for(rule: workflow.Rule, team: dict[str, User]) -> User:
+    for capacity in ("intake", "investigator", "mediator", "decision", "appeal"):
+        if capacity in rule.actors:
+            return team[capacity]
+    return team["intake"]
+
+
+def _feedback(case: Case, officer: User, at: datetime) -> None:
+    from .case_access import cipher_for
+
+    message = Message(id=uuid.uuid4(), case_id=case.id, author_kind="staff",
+                      author_user_id=officer.id, created_at=at)
+    message.body_enc = cipher_for(case).seal(
+        "messages", "body_enc", message.id,
+        "Thank you for your report. I am the officer handling it; you can write to me here.")
+    db.session.add(message)
+    if case.first_feedback_at is None:
+        case.first_feedback_at = at
+    db.session.commit()
+
+
+def _measure(case: Case, decider: User, at: datetime) -> None:
+    db.session.add(ProtectiveMeasure(id=uuid.uuid4(), case_id=case.id,
+                                     kind=random.choice(list(workflow.PROTECTIVE_MEASURES)),
+                                     ordered_by_id=decider.id, ordered_at=at))
+    db.session.commit()
+
+
+def _consultations(rng: random.Random, trust: User, now: datetime) -> None:
+    categories = [c.code for c in profile().categories]
+    for _ in range(60):
+        db.session.add(Consultation(
+            id=uuid.uuid4(), trust_user_id=trust.id,
+            held_on=(now - timedelta(days=rng.randint(1, 540))).date(),
+            category=rng.choice(categories),
+            unit_group=rng.choice(["land_forces", "air_force", "training", "logistics", "ministry"]),
+            complainant_sex=rng.choice(["female", "female", "male", ""]),
+            outcome=rng.choice(["advice_only", "advice_only", "complaint_filed", "referred"])))
+    db.session.commit()
+
+
+def demo_is_empty() -> bool:
+    return db.session.execute(select(User.id).limit(1)).first() is None
