@@ -10,6 +10,7 @@ BLUEPRINT_MODULES = (
     "auth",
     "cases",
     "trust",
+    "admin",
 )
 
 

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from ..models import ROLES
+
+ROLE_LABELS = {
+    "officer": "Complaint officer (intake)", "investigator": "Investigator", "mediator": "Mediator",
+    "decision": "Decision maker", "appeal": "Appeal authority", "trust": "Person of trust",
+    "coordinator": "Coordinator", "gem": "Gender equality mechanism analyst",
+    "auditor": "Auditor", "admin": "Administrator",
+}
+
+
+class RolesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class AccountForm(FlaskForm):
+    username = StringField("User name", validators=[DataRequired("Choose a user name."), Length(max=64)])
+    display_name = StringField("Name shown to colleagues", validators=[Optional(), Length(max=120)])
+    email = EmailField("E-mail (deadline reminders only)", validators=[Optional(), Email(), Length(max=254)])
+    unit_id = SelectField("Unit", coerce=int, validate_choice=False)
+    roles = RolesField("Roles", choices=[(r, ROLE_LABELS[r]) for r in ROLES],
+                       validators=[DataRequired("Choose at least one role.")])
+    password = PasswordField("Initial password", validators=[DataRequired("Set an initial password.")])
+    confirm = PasswordField("Initial password again",
+                            validators=[EqualTo("password", "The two passwords differ.")])
+
+
+class RolesForm(FlaskForm):
+    roles = RolesField("Roles", choices=[(r, ROLE_LABELS[r]) for r in ROLES],
+                       validators=[DataRequired("Choose at least one role.")])
+
+
+class UnitForm(FlaskForm):
+    name = StringField("Unit name", validators=[DataRequired("Give the unit's name."), Length(max=200)])
+    unit_group = StringField("Unit group (used in statistics)",
+                             validators=[DataRequired("Give the group."), Length(max=60)])
+    parent_id = SelectField("Next level up the chain of command", coerce=int, validate_choice=False)
+
+
+class ActionForm(FlaskForm):
+    """A button that needs only CSRF protection."""
