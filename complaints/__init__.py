@@ -39,4 +39,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.register(app)
     errors.register(app)
     register_blueprints(app)
+    instance.check_keyring_against_database(app)
     return app

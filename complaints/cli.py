@@ -25,6 +25,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "commands.deadlines",
     "commands.demo",
     "commands.users",
+    "commands.keys",
+    "commands.audit",
+    "commands.retention",
 )
 
 

@@ -44,6 +44,24 @@ def configure_secrets(app: Flask) -> None:
     app.extensions[KEYRING_EXTENSION] = load_keyring(app.config["KEY_FILE"], app.config.get("KEYS"))
 
 
+def check_keyring_against_database(app: Flask) -> None:
+    """Refuse to start when data keys need a KEK the keyring lacks (a wrong key file)."""
+    from .extensions import db
+    from .services.keys import check_keyring_covers_database
+
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    with app.app_context():
+        try:
+            check_keyring_covers_database(app.extensions[KEYRING_EXTENSION], db.session)
+        except (OperationalError, ProgrammingError):
+            # Database unreachable or not migrated yet: requests will say so; the keys are
+            # checked again by `complaints init` / `complaints run`.
+            db.session.rollback()
+        finally:
+            db.session.remove()
+
+
 def prepare_instance(settings: Mapping[str, Any], say: Callable[[str], None] = print) -> None:
     """Create the instance folder, migrate the database and create missing keys."""
     from .migrate import upgrade_database

@@ -11,6 +11,7 @@ BLUEPRINT_MODULES = (
     "cases",
     "trust",
     "admin",
+    "audit",
 )
 
 

@@ -1,0 +1,39 @@
+"""`complaints retention run [--dry-run]`: crypto-shred closed cases past their retention."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .. import retention
+from ..extensions import db
+from ..services import auditing
+
+
+@click.group("retention")
+def command() -> None:
+    """Retention schedule."""
+
+
+@command.command("run")
+@click.option("--dry-run", is_flag=True, help="List what would be shredded; change nothing.")
+@with_appcontext
+def run(dry_run: bool) -> None:
+    """Destroy the data keys (and files) of closed cases past the profile's retention period."""
+    now = datetime.now(timezone.utc)
+    expired = retention.expired_cases(db.session, now)
+    for item in expired:
+        click.echo(f"{item.case.reference}  closed {item.case.closed_at:%Y-%m-%d}  "
+                   f"retained until {item.retained_until:%Y-%m-%d}")
+    if dry_run:
+        click.echo(f"Dry run: {len(expired)} case(s) would be shredded; nothing changed.")
+        return
+    for item in expired:
+        files = retention.shred(db.session, item.case, now)
+        auditing.record("retention.shred", case_id=item.case.id, actor=auditing.CLI,
+                        detail={"reference": item.case.reference, "files": len(files)})
+        db.session.commit()  # one case at a time: an interruption leaves each case whole
+        retention.remove_files(current_app.config["ATTACHMENTS_DIR"], files)
+    click.echo(f"Shredded {len(expired)} case(s). Their statistics remain; their content is gone.")

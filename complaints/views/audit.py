@@ -1,0 +1,68 @@
+"""The auditor's page: who did what when (never content), and the chain's verification."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, time, timezone
+
+from flask import Blueprint, render_template, request
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, StringField
+from wtforms.validators import Length, Optional
+
+from .. import audit
+from ..access import roles_required
+from ..extensions import db
+from ..instance import keyring
+from ..models import AuditEntry
+from ..services import auditing
+
+bp = Blueprint("audit", __name__)
+PAGE_SIZE = 100
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # GET filters hold no content
+
+    actor = StringField("Actor", validators=[Optional(), Length(max=80)])
+    action = StringField("Action", validators=[Optional(), Length(max=60)])
+    case_id = StringField("Case id", validators=[Optional(), Length(max=40)])
+    since = DateField("From", validators=[Optional()])
+    until = DateField("Until", validators=[Optional()])
+
+
+@bp.get("/audit")
+@roles_required("auditor")
+def log():  # type: ignore[no-untyped-def]
+    form = AuditFilterForm(request.args)
+    form.validate()
+    query = select(AuditEntry).order_by(AuditEntry.seq.desc())
+    if form.actor.data:
+        query = query.where(AuditEntry.actor == form.actor.data.strip())
+    if form.action.data:
+        query = query.where(AuditEntry.action.startswith(form.action.data.strip()))
+    if form.case_id.data:
+        try:
+            query = query.where(AuditEntry.case_id == uuid.UUID(form.case_id.data.strip()))
+        except ValueError:
+            form.case_id.errors = ["Not a case id."]
+    if form.since.data:
+        query = query.where(AuditEntry.at >= datetime.combine(form.since.data, time.min, timezone.utc))
+    if form.until.data:
+        query = query.where(AuditEntry.at <= datetime.combine(form.until.data, time.max, timezone.utc))
+    page = max(request.args.get("page", 1, type=int), 1)
+    entries = list(db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars())
+    return render_template("audit/log.html", form=form, entries=entries, page=page,
+                           page_size=PAGE_SIZE, verify_form=FlaskForm(), result=None)
+
+
+@bp.post("/audit/verify")
+@roles_required("auditor")
+def verify():  # type: ignore[no-untyped-def]
+    result = audit.verify(db.session, keyring().audit_key)
+    auditing.record("audit.verify", detail={"ok": result.ok, "entries": result.entries})
+    db.session.commit()
+    form = AuditFilterForm(formdata=None)
+    return render_template("audit/log.html", form=form, entries=[], page=1, page_size=PAGE_SIZE,
+                           verify_form=FlaskForm(), result=result)
