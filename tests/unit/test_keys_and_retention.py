@@ -4,7 +4,7 @@ import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from complaints import attachments
 from complaints.cli import cli
@@ -150,5 +150,5 @@ def test_the_database_and_file_store_never_hold_the_plaintext(app, database_url)
     else:
         with app.app_context():
             dump = " ".join(str(row) for table in ("cases", "attachments", "audit_entries", "messages")
-                            for row in db.session.execute(db.text(f"SELECT * FROM {table}")).all())
+                            for row in db.session.execute(text(f"SELECT * FROM {table}")).all())
         assert canary not in dump and receipt not in dump
