@@ -1,0 +1,169 @@
+"""What a complainant does with their receipt: messages, files, withdrawal, appeal,
+retaliation reports, revealing their identity, answering monitoring check-ins.
+
+The caller passes the case id held in the complainant's receipt session; every action is one
+transaction with its audit entry (actor "complainant").
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import select
+
+from .. import attachments as attachment_store
+from ..extensions import db
+from ..models import Case, Deadline, Message, MonitoringCheckin, Transition
+from ..procedures import load_profile
+from ..workflow import TransitionRefused
+from . import auditing
+from .case_access import CaseNotFound, cipher_for, new_case_key
+from .intake import Upload, _reference, store_files
+from .transitions import TransitionInputs, initial_deadline, perform_as_complainant
+
+
+def _case(case_id: uuid.UUID | str) -> Case:
+    case = db.session.get(Case, uuid.UUID(str(case_id)))
+    if case is None or case.shredded_at is not None:
+        raise CaseNotFound(str(case_id))
+    return case
+
+
+def linked_cases(case_id: uuid.UUID) -> list[Case]:
+    return list(db.session.execute(select(Case).where(Case.parent_case_id == case_id)
+                                   .order_by(Case.submitted_at)).scalars())
+
+
+def next_deadline(case_id: uuid.UUID) -> Deadline | None:
+    return db.session.execute(select(Deadline).where(
+        Deadline.case_id == case_id, Deadline.met_at.is_(None), Deadline.kind != "feedback")
+        .order_by(Deadline.due_at).limit(1)).scalar_one_or_none()
+
+
+def send_message(case_id: uuid.UUID, body: str, uploads: list[Upload], keep_metadata: bool) -> Message:
+    case = _case(case_id)
+    if not body.strip():
+        raise TransitionRefused("Write your message first.")
+    cipher = cipher_for(case)
+    message = Message(id=uuid.uuid4(), case_id=case.id, author_kind="complainant",
+                      created_at=datetime.now(timezone.utc))
+    message.body_enc = cipher.seal("messages", "body_enc", message.id, body.strip())
+    db.session.add(message)
+    db.session.flush()
+    stored: list[uuid.UUID] = []
+    try:
+        stored = store_files(case, cipher, uploads, keep_metadata, "complainant", message.id)
+        auditing.record("message.complainant", case_id=case.id, actor=auditing.COMPLAINANT,
+                        detail={"message": str(message.id), "files": len(stored)})
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        for attachment_id in stored:
+            attachment_store.remove(current_app.config["ATTACHMENTS_DIR"], attachment_id)
+        raise
+    return message
+
+
+def mark_read(case_id: uuid.UUID) -> None:
+    """Staff messages the complainant has now seen."""
+    now = datetime.now(timezone.utc)
+    for message in db.session.execute(select(Message).where(
+            Message.case_id == case_id, Message.author_kind == "staff",
+            Message.internal.is_(False), Message.read_at.is_(None))).scalars():
+        message.read_at = now
+    db.session.commit()
+
+
+def withdraw(case_id: uuid.UUID, reason: str) -> Case:
+    return perform_as_complainant(_case(case_id), "withdraw", TransitionInputs(reason=reason))
+
+
+def appeal(case_id: uuid.UUID, reason: str) -> Case:
+    return perform_as_complainant(_case(case_id), "appeal", TransitionInputs(reason=reason))
+
+
+def open_linked_case(parent_id: uuid.UUID, narrative: str, origin: str) -> Case:
+    """A new case linked to ``parent_id`` (retaliation or repeat conduct), followed with the
+    same receipt: its own receipt index is a random value no receipt can match."""
+    parent = _case(parent_id)
+    now = datetime.now(timezone.utc)
+    case_id = uuid.uuid4()
+    data_key, cipher = new_case_key(case_id)
+    case = Case(id=case_id, reference=_reference(now), receipt_hmac="linked:" + uuid.uuid4().hex,
+                data_key_id=data_key.id, procedure=parent.procedure, parent_case_id=parent.id,
+                state="submitted", category="RETALIATION", channel=parent.channel,
+                anonymous=parent.anonymous, wants="formal", protection_requested=True,
+                unit_group=parent.unit_group, respondent_unit_id=parent.respondent_unit_id,
+                complainant_sex=parent.complainant_sex, complainant_rank_band=parent.complainant_rank_band,
+                submitted_at=now, updated_at=now)
+    case.narrative_enc = cipher.seal("cases", "narrative_enc", case_id, narrative.strip())
+    if not parent.anonymous:
+        parent_cipher = cipher_for(parent)
+        for column in ("complainant_name_enc", "complainant_contact_enc"):
+            value = parent_cipher.open("cases", column, parent.id, getattr(parent, column))
+            if value:
+                setattr(case, column, cipher.seal("cases", column, case_id, value))
+    db.session.add(case)
+    db.session.flush()
+    db.session.add(Transition(id=uuid.uuid4(), case_id=case_id, from_state="", to_state="submitted",
+                              action="submit", actor_kind="complainant", at=now))
+    db.session.add(initial_deadline(case_id, now))
+    auditing.record("case.retaliation", case_id=case_id, actor=auditing.COMPLAINANT,
+                    detail={"parent": str(parent.id), "origin": origin, "reference": case.reference})
+    return case
+
+
+def report_retaliation(case_id: uuid.UUID, narrative: str) -> Case:
+    if not narrative.strip():
+        raise TransitionRefused("Please describe what happened.")
+    case = open_linked_case(case_id, narrative, "report")
+    db.session.commit()
+    return case
+
+
+def reveal_identity(case_id: uuid.UUID, name: str, contact: str) -> Case:
+    case = _case(case_id)
+    if not case.anonymous:
+        raise TransitionRefused("Your name is already known to the officer.")
+    cipher = cipher_for(case)
+    case.complainant_name_enc = cipher.seal("cases", "complainant_name_enc", case.id, name.strip())
+    case.complainant_contact_enc = cipher.seal("cases", "complainant_contact_enc", case.id, contact.strip())
+    case.anonymous = False
+    auditing.record("case.reveal_identity", case_id=case.id, actor=auditing.COMPLAINANT)
+    db.session.commit()
+    return case
+
+
+def due_checkin(case_id: uuid.UUID) -> MonitoringCheckin | None:
+    """The check-in to ask about now: due, unanswered, within the monitoring period."""
+    case = _case(case_id)
+    now = datetime.now(timezone.utc)
+    period = timedelta(days=load_profile(case.procedure).monitoring_period_days + 30)
+    return db.session.execute(select(MonitoringCheckin).where(
+        MonitoringCheckin.case_id == case.id, MonitoringCheckin.answered_at.is_(None),
+        MonitoringCheckin.due_at <= now, MonitoringCheckin.due_at >= now - period)
+        .order_by(MonitoringCheckin.due_at).limit(1)).scalar_one_or_none()
+
+
+def answer_checkin(case_id: uuid.UUID, checkin_id: uuid.UUID | str, answer: str,
+                   details: str) -> Case | None:
+    """Record the answer; anything but "nothing" opens a linked retaliation case at once."""
+    case = _case(case_id)
+    checkin = db.session.get(MonitoringCheckin, uuid.UUID(str(checkin_id)))
+    if checkin is None or checkin.case_id != case.id or checkin.answered_at is not None:
+        raise TransitionRefused("This question was already answered.")
+    if answer not in ("nothing", "retaliation", "repeat"):
+        raise TransitionRefused("Choose an answer.")
+    checkin.answered_at = datetime.now(timezone.utc)
+    checkin.answer = answer
+    checkin.answered_by = "complainant"
+    auditing.record("monitoring.checkin", case_id=case.id, actor=auditing.COMPLAINANT,
+                    detail={"day": checkin.day, "answer": answer})
+    linked = None
+    if answer != "nothing":
+        text = details.strip() or ("Reported at the monitoring check-in: "
+                                   + ("retaliation" if answer == "retaliation" else "the behaviour happened again"))
+        linked = open_linked_case(case.id, text, f"checkin_{checkin.day}")
+    db.session.commit()
+    return linked

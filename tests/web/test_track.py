@@ -1,0 +1,170 @@
+"""Following a case with the receipt: status, messages both ways, withdraw, appeal,
+retaliation, revealing identity, monitoring check-ins, idle timeout, rate limit."""
+from __future__ import annotations
+
+import io
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from complaints.extensions import db
+from complaints.models import Case, Message, MonitoringCheckin
+from complaints.services.case_access import cipher_for
+from tests.web.conftest import csrf_token
+from tests.web.test_report import receipt_from, report_data
+
+
+def filed(client, **overrides):
+    receipt, _ = receipt_from(client, client.post("/report", data=report_data(client, **overrides)))
+    return receipt
+
+
+def open_case(client, receipt):
+    return client.post("/track", data={"csrf_token": csrf_token(client, "/track"), "receipt": receipt})
+
+
+def the_case(app) -> Case:
+    with app.app_context():
+        return db.session.execute(select(Case).where(Case.parent_case_id.is_(None))).scalar_one()
+
+
+def test_receipt_opens_the_case_with_plain_status_and_deadline(app, client):
+    receipt = filed(client)
+    other = app.test_client()
+    assert open_case(other, receipt.lower().replace("-", " ")).headers["Location"].endswith("/track/case")
+    page = other.get("/track/case").get_data(as_text=True)
+    assert "Received" in page and "Expected by" in page
+    assert "submitted" not in page.replace("submitted_at", "")  # no internal state names
+
+
+def test_a_wrong_receipt_gets_one_neutral_message(client):
+    response = open_case(client, "AAAA-BBBB-CCCC-DDDD-EEEE")
+    assert response.status_code == 404
+    assert "We could not open a case with this code" in response.get_data(as_text=True)
+    assert open_case(client, "nonsense").status_code == 404
+
+
+def test_receipt_lookups_are_rate_limited(app, client):
+    statuses = [open_case(client, "AAAA-BBBB-CCCC-DDDD-EEEE").status_code for _ in range(7)]
+    assert 429 in statuses
+
+
+def test_messages_both_ways(app, client):
+    receipt = filed(client)
+    open_case(client, receipt)
+    response = client.post("/track/message", data={"csrf_token": csrf_token(client, "/track/case"),
+                                                   "body": "More details from me"})
+    assert response.status_code == 302
+    case = the_case(app)
+    with app.test_request_context():
+        message = Message(id=uuid.uuid4(), case_id=case.id, author_kind="staff",
+                          created_at=datetime.now(timezone.utc))
+        message.body_enc = cipher_for(case).seal("messages", "body_enc", message.id, "Reply from officer")
+        note = Message(id=uuid.uuid4(), case_id=case.id, author_kind="staff", internal=True,
+                       created_at=datetime.now(timezone.utc))
+        note.body_enc = cipher_for(case).seal("messages", "body_enc", note.id, "internal-note-canary")
+        db.session.add_all([message, note])
+        db.session.commit()
+    page = client.get("/track/case").get_data(as_text=True)
+    assert "More details from me" in page and "Reply from officer" in page
+    assert "internal-note-canary" not in page
+
+
+def test_adding_a_file_later_and_downloading_it(app, client):
+    receipt = filed(client)
+    open_case(client, receipt)
+    client.post("/track/message", data={"csrf_token": csrf_token(client, "/track/case"),
+                                        "body": "Here is a screenshot",
+                                        "files": [(io.BytesIO(b"chat log text"), "chat.txt")]},
+                content_type="multipart/form-data")
+    page = client.get("/track/case").get_data(as_text=True)
+    href = page.split('href="/track/files/')[1].split('"')[0]
+    download = client.get(f"/track/files/{href}")
+    assert download.data == b"chat log text"
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert client.get(f"/track/files/{uuid.uuid4()}").status_code == 404
+
+
+def test_withdrawal_with_confirmation(app, client):
+    receipt = filed(client)
+    open_case(client, receipt)
+    assert "may still continue" in client.get("/track/withdraw").get_data(as_text=True)
+    client.post("/track/withdraw", data={"csrf_token": csrf_token(client, "/track/withdraw"), "reason": ""})
+    assert the_case(app).state == "withdrawn"
+    assert "Withdrawn" in client.get("/track/case").get_data(as_text=True)
+
+
+def test_appeal_only_in_the_appeal_window(app, client):
+    receipt = filed(client)
+    open_case(client, receipt)
+    assert "Appeal the decision" not in client.get("/track/case").get_data(as_text=True)
+    with app.app_context():
+        case = db.session.execute(select(Case)).scalar_one()
+        case.state = "appeal_window"
+        db.session.commit()
+    assert "Appeal the decision" in client.get("/track/case").get_data(as_text=True)
+    client.post("/track/appeal", data={"csrf_token": csrf_token(client, "/track/case"),
+                                       "reason": "The evidence was ignored"})
+    assert the_case(app).state == "appeal_review"
+
+
+def test_retaliation_opens_a_linked_case_followed_with_the_same_receipt(app, client):
+    receipt = filed(client)
+    open_case(client, receipt)
+    client.post("/track/retaliation", data={"csrf_token": csrf_token(client, "/track/case"),
+                                            "narrative": "I was moved to night shifts"})
+    with app.app_context():
+        parent = db.session.execute(select(Case).where(Case.parent_case_id.is_(None))).scalar_one()
+        child = db.session.execute(select(Case).where(Case.parent_case_id == parent.id)).scalar_one()
+        assert child.category == "RETALIATION" and child.state == "submitted"
+    assert f"Linked report {child.reference}" in client.get("/track/case").get_data(as_text=True)
+
+
+def test_revealing_identity(app, client):
+    receipt = filed(client)
+    open_case(client, receipt)
+    page = client.get("/track/case").get_data(as_text=True)
+    assert "can" in page and "be undone" in page
+    client.post("/track/reveal", data={"csrf_token": csrf_token(client, "/track/case"),
+                                       "name": "Ana", "contact": "ana@example.mil", "understood": "y"})
+    case = the_case(app)
+    assert not case.anonymous and case.complainant_name_enc
+
+
+def test_monitoring_check_in_yes_opens_a_linked_case(app, client):
+    receipt = filed(client)
+    case = the_case(app)
+    with app.app_context():
+        db.session.get(Case, case.id).state = "monitoring"
+        db.session.add(MonitoringCheckin(id=uuid.uuid4(), case_id=case.id, day=30,
+                                         due_at=datetime.now(timezone.utc) - timedelta(hours=1)))
+        db.session.commit()
+    open_case(client, receipt)
+    page = client.get("/track/case").get_data(as_text=True)
+    assert "Has anything happened since?" in page
+    checkin_id = page.split("/track/checkin/")[1].split('"')[0]
+    client.post(f"/track/checkin/{checkin_id}", data={"csrf_token": csrf_token(client, "/track/case"),
+                                                      "answer": "retaliation", "details": "Threatened"})
+    with app.app_context():
+        assert db.session.execute(select(Case).where(Case.parent_case_id == case.id)).scalar_one()
+        assert db.session.execute(select(MonitoringCheckin)).scalar_one().answer == "retaliation"
+    assert "Has anything happened since?" not in client.get("/track/case").get_data(as_text=True)
+
+
+def test_the_case_session_ends_when_idle_and_on_request(app, client):
+    receipt = filed(client)
+    open_case(client, receipt)
+    with client.session_transaction() as session:
+        session["track_seen"] = time.time() - app.config["TRACK_IDLE_MINUTES"] * 60 - 1
+    assert client.get("/track/case").headers["Location"].endswith("/track")
+    open_case(client, receipt)
+    client.post("/track/close", data={"csrf_token": csrf_token(client, "/track/case")})
+    assert client.get("/track/case").status_code == 302
+
+
+def test_no_case_content_in_urls(app, client):
+    receipt = filed(client)
+    response = open_case(client, receipt)
+    assert receipt not in response.headers["Location"]
