@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from .crypto import IntegrityFailure
 from .extensions import db
+from .services.case_access import CaseNotFound, CaseShredded
 
 log = logging.getLogger("complaints")
 
@@ -56,6 +57,17 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         code = error.code or 500
         return render_error(code if code in MESSAGES else 500)
+
+    @app.errorhandler(CaseNotFound)
+    def case_not_found(error: CaseNotFound):  # type: ignore[no-untyped-def]
+        # Not allowed and not there look the same: existence is never revealed.
+        db.session.rollback()
+        return render_error(404)
+
+    @app.errorhandler(CaseShredded)
+    def case_shredded(error: CaseShredded):  # type: ignore[no-untyped-def]
+        db.session.rollback()
+        return render_error(404)
 
     @app.errorhandler(IntegrityFailure)
     def integrity_failure(error: IntegrityFailure):  # type: ignore[no-untyped-def]

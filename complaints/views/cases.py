@@ -23,9 +23,17 @@ bp = Blueprint("cases", __name__)
 CASE_ROLES = ("officer", "investigator", "mediator", "decision", "appeal", "trust")
 
 
-@bp.errorhandler(CaseNotFound)
-def case_not_found(error: CaseNotFound):  # type: ignore[no-untyped-def]
-    abort(404)
+@bp.before_request
+def check_case_access() -> None:
+    """One gate for every route with a case in its URL: 404 unless policy allows, before the
+    view parses anything (register routes check the coordinator's metadata view)."""
+    case_id = (request.view_args or {}).get("case_id")
+    if case_id is None or not current_user.is_authenticated:
+        return  # no case here, or roles_required sends the visitor to sign in
+    if request.endpoint in {"cases.register_case", "cases.assign", "cases.request_exception"}:
+        assignments.register_case(current_user, case_id)
+    else:
+        staff_case(current_user, case_id, "case.read")
 
 
 def _filters(form: CaseFilterForm) -> case_lists.Filters:
