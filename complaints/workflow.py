@@ -8,7 +8,7 @@ deadline that starts when the case enters the target state (a key of the profile
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable, Iterable
 

@@ -9,17 +9,15 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from flask import current_app
 from sqlalchemy import select
 
-from .. import attachments as attachment_store
 from ..extensions import db
 from ..models import Case, Deadline, Message, MonitoringCheckin, Transition
 from ..procedures import load_profile
 from ..workflow import TransitionRefused
 from . import auditing
 from .case_access import CaseNotFound, cipher_for, new_case_key
-from .intake import Upload, _reference, store_files
+from .intake import Upload, _reference, commit_with_files
 from .transitions import TransitionInputs, initial_deadline, perform_as_complainant
 
 
@@ -51,17 +49,9 @@ def send_message(case_id: uuid.UUID, body: str, uploads: list[Upload], keep_meta
     message.body_enc = cipher.seal("messages", "body_enc", message.id, body.strip())
     db.session.add(message)
     db.session.flush()
-    stored: list[uuid.UUID] = []
-    try:
-        stored = store_files(case, cipher, uploads, keep_metadata, "complainant", message.id)
-        auditing.record("message.complainant", case_id=case.id, actor=auditing.COMPLAINANT,
-                        detail={"message": str(message.id), "files": len(stored)})
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        for attachment_id in stored:
-            attachment_store.remove(current_app.config["ATTACHMENTS_DIR"], attachment_id)
-        raise
+    commit_with_files(case, cipher, uploads, keep_metadata, lambda files: auditing.record(
+        "message.complainant", case_id=case.id, actor=auditing.COMPLAINANT,
+        detail={"message": str(message.id), "files": files}), message.id)
     return message
 
 

@@ -11,7 +11,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 from flask import current_app
 from sqlalchemy import select
@@ -179,16 +179,24 @@ def file_complaint(report: Report) -> Filed:
     db.session.add(Transition(id=uuid.uuid4(), case_id=case_id, from_state="", to_state="submitted",
                               action="submit", actor_kind="complainant", at=now))
     db.session.add(initial_deadline(case_id, now))
+    commit_with_files(case, cipher, report.files, report.keep_metadata, lambda files: auditing.record(
+        "case.submit", case_id=case_id, actor=auditing.COMPLAINANT,
+        detail={"reference": case.reference, "category": case.category, "channel": case.channel,
+                "files": files}))
+    return Filed(case_id, case.reference, receipt)
+
+
+def commit_with_files(case: Case, cipher: FieldCipher, uploads: list[Upload], keep_metadata: bool,
+                      record: Callable[[int], object], message_id: uuid.UUID | None = None) -> None:
+    """Store the complainant's files, write the audit entry and commit, or undo all of it:
+    roll back and remove every file already written."""
     stored: list[uuid.UUID] = []
     try:
-        stored = store_files(case, cipher, report.files, report.keep_metadata, "complainant")
-        auditing.record("case.submit", case_id=case_id, actor=auditing.COMPLAINANT,
-                        detail={"reference": case.reference, "category": case.category,
-                                "channel": case.channel, "files": len(stored)})
+        stored = store_files(case, cipher, uploads, keep_metadata, "complainant", message_id)
+        record(len(stored))
         db.session.commit()
     except BaseException:
         db.session.rollback()
         for attachment_id in stored:
             attachment_store.remove(current_app.config["ATTACHMENTS_DIR"], attachment_id)
         raise
-    return Filed(case_id, case.reference, receipt)

@@ -14,7 +14,7 @@ from ..forms.cases import (AssignForm, CaseFilterForm, ConfirmForm, ConsentForm,
                            MeasureForm, MessageForm, TransitionForm)
 from ..instance import profile
 from ..services import assignments, case_lists, casework, transitions
-from ..services.case_access import CaseNotFound, read_attachment, staff_case
+from ..services.case_access import read_attachment, staff_case
 from ..services.case_file import open_case_file
 from .helpers import download_response, uploaded_files
 

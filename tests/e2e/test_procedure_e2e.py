@@ -97,7 +97,6 @@ def test_a_case_through_the_procedure(app, live_server, browser):
     take_step(decider, "Decision delivered to both parties")
 
     with app.app_context():  # the 15-day appeal window passes
-        case = db.session.execute(select(Case)).scalar_one()
         for deadline in db.session.execute(select(Deadline).where(Deadline.kind == "appeal_window")).scalars():
             deadline.due_at = datetime.now(timezone.utc) - timedelta(minutes=1)
         db.session.commit()

@@ -1,4 +1,3 @@
-from pathlib import Path
 
 from complaints import PROJECT_ROOT
 from complaints.workflow import RULES, mermaid_diagram

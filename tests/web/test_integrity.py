@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from complaints.extensions import db
 from complaints.models import AuditEntry, Case
-from tests.factories import assign, make_case, make_staff
+from tests.factories import assign, make_case
 
 
 def test_swapped_ciphertexts_show_the_integrity_page_and_are_audited(app, staff_client):

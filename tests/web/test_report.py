@@ -6,7 +6,6 @@ import logging
 import re
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from complaints.crypto import normalise_receipt
