@@ -76,3 +76,8 @@ class CaseFilterForm(FlaskForm):
                            validators=[Optional()])
     overdue = BooleanField("Overdue only")
     page = IntegerField(default=1, validators=[Optional()])
+
+
+class RetaliationForm(FlaskForm):
+    narrative = TextAreaField("What was reported (kept encrypted)",
+                              validators=[DataRequired("Describe what was reported."), Length(max=TEXT_LIMIT)])

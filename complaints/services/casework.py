@@ -157,3 +157,16 @@ def record_mediation_consent(user: Any, case_id: uuid.UUID | str, party: str,
                     detail={"party": party, "consent": consent})
     db.session.commit()
     return case
+
+
+def record_retaliation(user: Any, case_id: uuid.UUID | str, narrative: str) -> Case:
+    """An assignee learns of retaliation or repeat conduct: a linked case opens at once
+    (the complainant follows it with the same receipt)."""
+    from .followup import open_linked_case
+
+    case = staff_case(user, case_id, "case.read")
+    if not narrative.strip():
+        raise CaseworkRefused("Describe what was reported.")
+    linked = open_linked_case(case.id, narrative, "staff", actor=auditing.actor_for(user))
+    db.session.commit()
+    return linked

@@ -73,7 +73,8 @@ def appeal(case_id: uuid.UUID, reason: str) -> Case:
     return perform_as_complainant(_case(case_id), "appeal", TransitionInputs(reason=reason))
 
 
-def open_linked_case(parent_id: uuid.UUID, narrative: str, origin: str) -> Case:
+def open_linked_case(parent_id: uuid.UUID, narrative: str, origin: str,
+                     actor: str = auditing.COMPLAINANT) -> Case:
     """A new case linked to ``parent_id`` (retaliation or repeat conduct), followed with the
     same receipt: its own receipt index is a random value no receipt can match."""
     parent = _case(parent_id)
@@ -99,7 +100,7 @@ def open_linked_case(parent_id: uuid.UUID, narrative: str, origin: str) -> Case:
     db.session.add(Transition(id=uuid.uuid4(), case_id=case_id, from_state="", to_state="submitted",
                               action="submit", actor_kind="complainant", at=now))
     db.session.add(initial_deadline(case_id, now))
-    auditing.record("case.retaliation", case_id=case_id, actor=auditing.COMPLAINANT,
+    auditing.record("case.retaliation", case_id=case_id, actor=actor,
                     detail={"parent": str(parent.id), "origin": origin, "reference": case.reference})
     return case
 

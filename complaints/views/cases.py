@@ -11,7 +11,7 @@ from flask_login import current_user
 from .. import workflow
 from ..access import roles_required
 from ..forms.cases import (AssignForm, CaseFilterForm, ConfirmForm, ConsentForm, ExceptionForm,
-                           MeasureForm, MessageForm, TransitionForm)
+                           MeasureForm, MessageForm, RetaliationForm, TransitionForm)
 from ..instance import profile
 from ..services import assignments, case_lists, casework, transitions
 from ..services.case_access import read_attachment, staff_case
@@ -73,6 +73,7 @@ def _render_case(case_file, message_form=None, measure_form=None, status=200):  
         message_form=message_form or MessageForm(formdata=None),
         measure_form=measure_form or MeasureForm(formdata=None),
         consent_form=ConsentForm(formdata=None), confirm_form=ConfirmForm(),
+        retaliation_form=RetaliationForm(formdata=None),
         workflow=workflow,
     ), status
 
@@ -154,6 +155,18 @@ def record_consent(case_id):  # type: ignore[no-untyped-def]
             flash(str(refusal), "error")
     else:
         flash("Choose whose consent and the answer.", "error")
+    return redirect(url_for(".case_page", case_id=case_id))
+
+
+@bp.post("/cases/<uuid:case_id>/retaliation")
+@roles_required(*CASE_ROLES)
+def record_retaliation(case_id):  # type: ignore[no-untyped-def]
+    form = RetaliationForm()
+    if form.validate_on_submit():
+        linked = casework.record_retaliation(current_user, case_id, form.narrative.data)
+        flash(f"Linked case {linked.reference} opened; a coordinator will assign it.", "success")
+    else:
+        flash("Describe what was reported.", "error")
     return redirect(url_for(".case_page", case_id=case_id))
 
 
