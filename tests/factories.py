@@ -49,3 +49,21 @@ def assign(case: Case, user: User, capacity: str) -> Assignment:
     db.session.add(assignment)
     db.session.commit()
     return assignment
+
+
+def add_bare_cases(n: int, submitted_at: datetime, **fields) -> list[Case]:
+    """Case rows with metadata only (statistics need nothing else), sharing one data key."""
+    key, _ = new_case_key(uuid.uuid4())
+    db.session.flush()
+    cases = []
+    for _ in range(n):
+        case_id = uuid.uuid4()
+        values = dict(category="MOBBING", channel="online_anonymous", anonymous=True, wants="formal",
+                      state="triage", procedure="generic")
+        values.update(fields)
+        case = Case(id=case_id, reference="S-" + case_id.hex[:12].upper(), receipt_hmac=case_id.hex,
+                    data_key_id=key.id, submitted_at=submitted_at, updated_at=submitted_at, **values)
+        db.session.add(case)
+        cases.append(case)
+    db.session.commit()
+    return cases

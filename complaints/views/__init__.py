@@ -12,6 +12,7 @@ BLUEPRINT_MODULES = (
     "trust",
     "admin",
     "audit",
+    "statistics",
 )
 
 

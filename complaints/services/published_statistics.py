@@ -1,0 +1,198 @@
+"""Statistics as gender equality mechanisms see them: the year's protected figures with
+plain-word labels, the print-ready quarterly report, and the exports. Only codes from the
+fixed vocabularies are ever shown (anything else is counted as "other"), so no free text
+entered anywhere can reach a statistics page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from flask import current_app
+
+from .. import statistics, workflow
+from ..disclosure import OTHER, Breakdown, FilterRefused
+from ..extensions import db
+from ..forms.report import RANK_BANDS, SEXES, UNIT_GROUPS
+from ..instance import profile
+from ..policy import allowed
+from . import auditing, consultations
+
+CHANNELS = {"online_anonymous": "Online, anonymously", "online_identified": "Online, with name",
+            "on_behalf": "On behalf of someone else", "person_of_trust": "Through a person of trust"}
+ROUTES = {"": "Not chosen yet", "informal": "Informal resolution", "mediation": "Mediation",
+          "investigation": "Formal investigation", "external": "Referred to an external body"}
+RELATIONS = {"superior": "Superior", "peer": "Colleague of similar rank", "subordinate": "Subordinate",
+             "other": "Other / not known", "": "Not recorded"}
+NOT_GIVEN = "Not given"
+DERIVED_LABELS = {
+    "protection": {"ordered": "Protective measure ordered", "requested_only": "Requested, none ordered",
+                   "none": "Not requested, none ordered"},
+    "retaliation": {"yes": "Report of retaliation", "no": "Other reports"},
+    "sanction": {"not_decided": "No decision yet", "none": "Decided, no sanction",
+                 **{code: label.capitalize() for code, label in workflow.SANCTIONS.items() if code}},
+    "appeal": {"upheld": "Appeal: decision upheld", "changed": "Appeal: decision changed",
+               "pending": "Appeal under review", "none": "No appeal"},
+    "acknowledgement_deadline": {"met": "Within the deadline", "late": "Late", "pending": "Not yet due"},
+    "decision_deadline": {"met": "Within the deadlines", "late": "Late", "pending": "Not decided yet"},
+    "feedback_deadline": {"met": "Within three months", "late": "Late", "pending": "Not yet due"},
+}
+
+
+class StatisticsRefused(Exception):
+    """Not a statistics user."""
+
+
+def _choices(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    return {code: (NOT_GIVEN if code == "" else str(label)) for code, label in pairs}
+
+
+def labels() -> dict[str, dict[str, str]]:
+    """Every dimension's codes with their labels, in display order."""
+    categories = {c.code: c.label for c in profile().categories}
+    sexes, ranks, units = _choices(SEXES), _choices(RANK_BANDS), _choices(UNIT_GROUPS)
+    return {
+        "category": categories, "channel": CHANNELS, "route": ROUTES,
+        "outcome": {"": "No decision yet", **{c: l.capitalize() for c, l in workflow.OUTCOMES.items()},
+                    "agreement": "Resolved by agreement", "rejected": "Rejected, other routes explained",
+                    "withdrawn": "Withdrawn by the person reporting"},
+        "state": {code: code.replace("_", " ").capitalize() for code in workflow.STATES},
+        "complainant_sex": sexes, "respondent_sex": sexes,
+        "complainant_rank_band": ranks, "respondent_rank_band": ranks,
+        "respondent_relation": RELATIONS, "unit_group": units,
+        **DERIVED_LABELS,
+        "consultation_outcome": {c: l.capitalize() for c, l in consultations.OUTCOMES.items()},
+        "consultation_category": categories,
+        "consultation_sex": {c: (NOT_GIVEN if c == "" else l.capitalize()) for c, l in consultations.SEXES.items()},
+        "consultation_unit_group": units,
+    }
+
+
+def label_for(dimension: str, code: str, names: dict[str, dict[str, str]]) -> str:
+    if code == OTHER:
+        return "Other values combined (each hidden)"
+    if code == statistics.OTHER_CODE:
+        return "Other or no longer used values"
+    return names.get(dimension, {}).get(code, code)
+
+
+def threshold() -> int:
+    return int(current_app.config["STATS_THRESHOLD"])
+
+
+def years() -> list[int]:
+    return statistics.years_with_cases(db.session)
+
+
+def year_report(user: Any, year: int) -> statistics.YearReport:
+    """The year's published figures; refuses non-GEM users and too small populations."""
+    if not allowed(user, "statistics.view"):
+        raise StatisticsRefused("Only gender equality mechanisms see statistics.")
+    vocabularies = {key: list(codes) for key, codes in labels().items()}
+    try:
+        report = statistics.year_report(db.session, year, vocabularies, threshold())
+    except FilterRefused:
+        auditing.record("statistics.refused", detail={"year": year})
+        db.session.commit()
+        raise
+    auditing.record("statistics.view", detail={"year": year})
+    db.session.commit()
+    return report
+
+
+def yearly_totals(years_shown: list[int]) -> list[tuple[int, int]]:
+    return statistics.yearly_totals(db.session, years_shown, threshold())
+
+
+# --- flat rows for the exports -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    population: str
+    dimension: str
+    value: str
+    period: str
+    figure: str  # as published: a number, "<k", "suppressed" or "withheld"
+
+
+def export_rows(report: statistics.YearReport) -> list[ExportRow]:
+    names = labels()
+    rows = []
+    for population, data, dimensions in (
+            ("cases", report.cases, statistics.CASE_DIMENSIONS),
+            ("consultations", report.consultations, statistics.CONSULTATION_DIMENSIONS)):
+        if data is None:
+            continue
+        for group in data.groups:
+            rows.append(ExportRow(population, "total", "all", group.label, str(group.total)))
+        rows.append(ExportRow(population, "total", "all", f"{report.year} (published quarters)",
+                              str(data.total)))
+        for dimension in dimensions:
+            breakdown: Breakdown = data.breakdowns[dimension.key]
+            for code, figure in zip(breakdown.values, breakdown.totals):
+                rows.append(ExportRow(population, dimension.title, label_for(dimension.key, code, names),
+                                      f"{report.year} (published quarters)", figure.label(report.threshold)))
+            for code, figure_row in zip(breakdown.rows, breakdown.cells):
+                for group, figure in zip(data.groups, figure_row):
+                    rows.append(ExportRow(population, dimension.title, label_for(dimension.key, code, names),
+                                          group.label, figure.label(report.threshold)))
+    for timing in report.timings:
+        for group, (n, median) in zip(report.cases.groups, timing.groups):
+            rows.append(ExportRow("cases", timing.title + " (median)", "all", group.label,
+                                  _median_label(n, median, report.threshold)))
+    return rows
+
+
+def _median_label(n: int, median: float | None, k: int) -> str:
+    if median is None:
+        return f"fewer than {k} cases" if n else "no cases"
+    return f"{median:g}"
+
+
+def export_metadata(report: statistics.YearReport) -> dict[str, Any]:
+    return {
+        "year": report.year,
+        "threshold": report.threshold,
+        "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "published_quarters": [g.label for g in report.cases.groups],
+        "note": (f"Counts from 1 to {report.threshold - 1} are shown as '<{report.threshold}'. "
+                 "'suppressed' hides a count of at least the threshold so that a small count cannot "
+                 "be worked out from a total; 'withheld' says nothing. Only completed quarters are "
+                 f"published, joined until each group holds at least {report.threshold} cases."),
+    }
+
+
+# --- tables as pages show them -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DisplayRow:
+    label: str
+    cells: tuple[str, ...]   # one per period group
+    year: str
+    combined: bool = False   # a value whose figures are part of the combined row
+
+
+def display_rows(breakdown: Breakdown, dimension: str, k: int,
+                 names: dict[str, dict[str, str]]) -> list[DisplayRow]:
+    """One row per value in vocabulary order, then the combined row of hidden values."""
+    by_key = dict(zip(breakdown.rows, breakdown.cells))
+    rows = []
+    for code, total in zip(breakdown.values, breakdown.totals):
+        label = label_for(dimension, code, names)
+        if code in by_key:
+            rows.append(DisplayRow(label, tuple(f.label(k) for f in by_key[code]), total.label(k)))
+        else:
+            rows.append(DisplayRow(label, (), total.label(k), combined=bool(breakdown.rows)))
+    if OTHER in by_key:
+        rows.append(DisplayRow(label_for(dimension, OTHER, names), tuple(f.label(k) for f in by_key[OTHER]),
+                               str(breakdown.row_totals[breakdown.rows.index(OTHER)])))
+    return rows
+
+
+def chart_items(breakdown: Breakdown, dimension: str, k: int,
+                names: dict[str, dict[str, str]]) -> list[tuple[str, int | None, str]]:
+    return [(label_for(dimension, code, names), total.public(), total.label(k))
+            for code, total in zip(breakdown.values, breakdown.totals)]
