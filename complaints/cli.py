@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "commands.users",
     "commands.keys",
     "commands.audit",
+    "commands.statistics",
     "commands.retention",
 )
 

@@ -390,6 +390,18 @@ class Consultation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class StatisticsSnapshot(Base):
+    """Raw counts of one year for the statistics pages (statistics.count_year), kept for a day:
+    counting a large year takes seconds, and one figure set per day also means figures cannot
+    be compared hour by hour to spot a single new case."""
+
+    __tablename__ = "statistics_snapshots"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    counts: Mapped[str] = mapped_column(Text)
+
+
 # --- audit -------------------------------------------------------------------------------
 
 

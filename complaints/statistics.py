@@ -231,11 +231,6 @@ def _cells(dimensions: tuple[Dimension, ...], vocabularies: dict[str, list[str]]
             for code, condition in d.conditions(vocabularies.get(d.key, []), now)]
 
 
-def _bound(value: datetime, column: Any) -> datetime | date:
-    """Consultations are dated by day, cases by instant."""
-    return value.date() if column is Consultation.held_on else value
-
-
 @dataclass(frozen=True)
 class Group:
     label: str
@@ -286,26 +281,80 @@ class YearReport:
             f"quarter is published only once later quarters bring the group to {self.threshold} cases.")
 
 
-def _population(session: Any, year: int, quarters: list[int], date_column: Any,
-                dimensions: tuple[Dimension, ...], vocabularies: dict[str, list[str]],
-                now: datetime, k: int) -> tuple[Population, list[list[int]]]:
+def _bound(value: datetime, column: Any) -> datetime | date:
+    """Consultations are dated by day, cases by instant."""
+    return value.date() if column is Consultation.held_on else value
+
+
+# --- stage 1: raw counts of a year (what a snapshot stores) ------------------------------
+#
+# Counting a year touches every case of it; on a large database that takes seconds, so the
+# service layer keeps one snapshot of these raw counts per year and day. The counts are plain
+# JSON: {"year", "computed_at", "quarters": [...], "cases": {...}, "consultations": {...},
+# "timings": {...}}. Publishing (stage 2) applies the threshold and is cheap.
+
+
+def _count_population(session: Any, year: int, quarters: list[int], date_column: Any,
+                      dimensions: tuple[Dimension, ...], vocabularies: dict[str, list[str]],
+                      now: datetime) -> dict[str, Any]:
     cells = _cells(dimensions, vocabularies, now)
-    totals, counts = [], []
+    totals, by_quarter = [], []
     for q in quarters:
         total, by_cell = _count_quarter(session, date_column, _bound(quarter_start(year, q), date_column),
                                         _bound(quarter_start(year, q + 1), date_column), cells)
         totals.append(total)
-        counts.append(by_cell)
+        by_quarter.append(by_cell)
+    codes = {d.key: [code for dim, code, _ in cells if dim == d.key] for d in dimensions}
+    counts = {key: [[by_quarter[i][(key, code)] for i in range(len(quarters))] for code in dim_codes]
+              for key, dim_codes in codes.items()}
+    return {"totals": totals, "codes": codes, "counts": counts}
+
+
+def _day_histogram(session: Any, start_col: Any, end_col: Any, begin: datetime,
+                   end: datetime) -> dict[str, int]:
+    """Completed days per case, as {days: cases}: few distinct values, light to move."""
+    days = whole_days_between(start_col, end_col)
+    rows = session.execute(select(days, func.count()).where(
+        Case.submitted_at >= begin, Case.submitted_at < end,
+        start_col.is_not(None), end_col.is_not(None)).group_by(days)).all()
+    return {str(int(d)): n for d, n in rows}
+
+
+def count_year(session: Any, year: int, vocabularies: dict[str, list[str]],
+               now: datetime | None = None) -> dict[str, Any]:
+    """Raw counts of the completed quarters of ``year``: nothing here is fit to publish."""
+    now = now or datetime.now(timezone.utc)
+    quarters = completed_quarters(year, now)
+    return {
+        "year": year,
+        "computed_at": now.isoformat(),
+        "quarters": quarters,
+        "cases": _count_population(session, year, quarters, Case.submitted_at, CASE_DIMENSIONS,
+                                   vocabularies, now),
+        "consultations": _count_population(session, year, quarters, Consultation.held_on,
+                                           CONSULTATION_DIMENSIONS, vocabularies, now),
+        "timings": {key: [_day_histogram(session, start_col, end_col, quarter_start(year, q),
+                                         quarter_start(year, q + 1)) for q in quarters]
+                    for key, _, start_col, end_col in TIMINGS},
+    }
+
+
+# --- stage 2: what is published ----------------------------------------------------------
+
+
+def _publish_population(year: int, quarters: list[int], raw: dict[str, Any],
+                        dimensions: tuple[Dimension, ...], k: int) -> tuple[Population, list[list[int]]]:
+    totals = raw["totals"]
     closed, trailing = group_periods(totals, k)
     groups = tuple(Group(quarter_label(year, [quarters[i] for i in g]), tuple(quarters[i] for i in g),
                          sum(totals[i] for i in g)) for g in closed)
     trailing_total = sum(totals[i] for i in trailing)
     breakdowns: dict[str, Breakdown] = {}
     if groups:
+        group_totals = [sum(totals[i] for i in g) for g in closed]
         for dimension in dimensions:
-            codes = [code for dim, code, _ in cells if dim == dimension.key]
-            matrix = [[sum(counts[i][(dimension.key, code)] for i in g) for g in closed] for code in codes]
-            group_totals = [sum(totals[i] for i in g) for g in closed]
+            codes = list(raw["codes"][dimension.key])
+            matrix = [[sum(per_quarter[i] for i in g) for g in closed] for per_quarter in raw["counts"][dimension.key]]
             rest = [t - sum(row[g] for row in matrix) for g, t in enumerate(group_totals)]
             if any(rest):  # codes outside the vocabulary (e.g. a category since renamed)
                 codes, matrix = codes + [OTHER_CODE], matrix + [rest]
@@ -314,30 +363,16 @@ def _population(session: Any, year: int, quarters: list[int], date_column: Any,
         groups=groups, unpublished_quarters=tuple(quarters[i] for i in trailing),
         unpublished_total=Figure(trailing_total, primary(trailing_total, k)) if trailing else None,
         total=sum(g.total for g in groups), breakdowns=breakdowns)
-    return population, [list(g) for g in closed]
+    return population, closed
 
 
-def _day_histogram(session: Any, start_col: Any, end_col: Any, begin: datetime,
-                   end: datetime) -> Counter[int]:
-    """Completed days per case, as {days: cases}: few distinct values, light to move."""
-    days = whole_days_between(start_col, end_col)
-    rows = session.execute(select(days, func.count()).where(
-        Case.submitted_at >= begin, Case.submitted_at < end,
-        start_col.is_not(None), end_col.is_not(None)).group_by(days)).all()
-    return Counter({int(d): n for d, n in rows})
-
-
-def _timings(session: Any, year: int, groups: tuple[Group, ...], k: int) -> tuple[Timing, ...]:
+def _publish_timings(raw: dict[str, Any], closed: list[list[int]], k: int) -> tuple[Timing, ...]:
     result = []
-    for key, title, start_col, end_col in TIMINGS:
-        per_group = []
-        everything: Counter[int] = Counter()
-        for group in groups:
-            histogram = _day_histogram(session, start_col, end_col, quarter_start(year, group.quarters[0]),
-                                       quarter_start(year, group.quarters[-1] + 1))
-            everything += histogram
-            per_group.append(_median_if_enough(histogram, k))
-        result.append(Timing(key, title, tuple(per_group), _median_if_enough(everything, k)))
+    for key, title, _, _ in TIMINGS:
+        histograms = [Counter({int(d): n for d, n in h.items()}) for h in raw["timings"][key]]
+        per_group = [sum((histograms[i] for i in g), Counter()) for g in closed]
+        result.append(Timing(key, title, tuple(_median_if_enough(h, k) for h in per_group),
+                             _median_if_enough(sum(per_group, Counter()), k)))
     return tuple(result)
 
 
@@ -360,23 +395,26 @@ def _median_if_enough(histogram: Counter[int], k: int) -> tuple[int, float | Non
     return (n, None) if n < k else (n, median(histogram))
 
 
-def year_report(session: Any, year: int, vocabularies: dict[str, list[str]], k: int,
-                now: datetime | None = None) -> YearReport:
-    now = now or datetime.now(timezone.utc)
-    quarters = completed_quarters(year, now)
+def publish(raw: dict[str, Any], k: int) -> YearReport:
+    """The figures fit to publish from a year's raw counts, or FilterRefused."""
+    year, quarters = raw["year"], list(raw["quarters"])
     if not quarters:
         raise FilterRefused(f"No quarter of {year} has ended yet. Figures are published by completed "
                             "quarters, so that they no longer change once shown.")
-    cases, _ = _population(session, year, quarters, Case.submitted_at, CASE_DIMENSIONS,
-                           vocabularies, now, k)
+    cases, closed = _publish_population(year, quarters, raw["cases"], CASE_DIMENSIONS, k)
     if not cases.groups:
         raise FilterRefused(f"Fewer than {k} cases were filed in the completed quarters of {year}. "
                             "To protect the people concerned, no figures are shown for this year.")
-    consultations, _ = _population(session, year, quarters, Consultation.held_on,
-                                   CONSULTATION_DIMENSIONS, vocabularies, now, k)
-    return YearReport(year=year, threshold=k, as_of=now, completed=tuple(quarters), cases=cases,
+    consultations, _ = _publish_population(year, quarters, raw["consultations"], CONSULTATION_DIMENSIONS, k)
+    return YearReport(year=year, threshold=k, as_of=datetime.fromisoformat(raw["computed_at"]),
+                      completed=tuple(quarters), cases=cases,
                       consultations=consultations if consultations.groups else None,
-                      timings=_timings(session, year, cases.groups, k))
+                      timings=_publish_timings(raw, closed, k))
+
+
+def year_report(session: Any, year: int, vocabularies: dict[str, list[str]], k: int,
+                now: datetime | None = None) -> YearReport:
+    return publish(count_year(session, year, vocabularies, now), k)
 
 
 def years_with_cases(session: Any, now: datetime | None = None) -> list[int]:
@@ -388,16 +426,14 @@ def years_with_cases(session: Any, now: datetime | None = None) -> list[int]:
 
 
 def yearly_totals(session: Any, years: list[int], k: int, now: datetime | None = None) -> list[tuple[int, int]]:
-    """Cases in the published groups of each year: the same figures as each year's report."""
+    """Cases in the published groups of each year: the same figures as each year's report.
+    (Counts of completed quarters never change, so these agree with any snapshot.)"""
     now = now or datetime.now(timezone.utc)
     result = []
     for year in years:
-        quarters = completed_quarters(year, now)
-        columns = [func.count().filter(and_(Case.submitted_at >= quarter_start(year, q),
-                                            Case.submitted_at < quarter_start(year, q + 1)))
-                   for q in quarters]
-        totals = list(session.execute(select(*columns).where(
-            Case.submitted_at >= quarter_start(year, 1), Case.submitted_at < quarter_start(year, 5))).one())
+        totals = [session.execute(select(func.count()).select_from(Case).where(
+            Case.submitted_at >= quarter_start(year, q), Case.submitted_at < quarter_start(year, q + 1))).scalar()
+            for q in completed_quarters(year, now)]  # one index range count per quarter
         closed, _ = group_periods(totals, k)
         result.append((year, sum(totals[i] for g in closed for i in g)))
     return result

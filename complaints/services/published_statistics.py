@@ -5,6 +5,7 @@ entered anywhere can reach a statistics page.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -16,6 +17,7 @@ from ..disclosure import OTHER, Breakdown, FilterRefused
 from ..extensions import db
 from ..forms.report import RANK_BANDS, SEXES, UNIT_GROUPS
 from ..instance import profile
+from ..models import StatisticsSnapshot
 from ..policy import allowed
 from . import auditing, consultations
 
@@ -85,13 +87,33 @@ def years() -> list[int]:
     return statistics.years_with_cases(db.session)
 
 
+def raw_counts(year: int, now: datetime | None = None) -> dict[str, Any]:
+    """Today's snapshot of the year's raw counts, computed at the first use of the day."""
+    now = now or datetime.now(timezone.utc)
+    snapshot = db.session.get(StatisticsSnapshot, year)
+    if snapshot is not None and snapshot.computed_at.date() == now.date():
+        return json.loads(snapshot.counts)
+    return refresh(year, now)
+
+
+def refresh(year: int, now: datetime | None = None) -> dict[str, Any]:
+    """Count the year again and keep the counts as today's snapshot (also run nightly)."""
+    vocabularies = {key: list(codes) for key, codes in labels().items()}
+    counts = statistics.count_year(db.session, year, vocabularies, now)
+    snapshot = db.session.get(StatisticsSnapshot, year) or StatisticsSnapshot(year=year)
+    snapshot.computed_at = datetime.fromisoformat(counts["computed_at"])
+    snapshot.counts = json.dumps(counts, separators=(",", ":"))
+    db.session.add(snapshot)
+    db.session.commit()
+    return counts
+
+
 def year_report(user: Any, year: int) -> statistics.YearReport:
     """The year's published figures; refuses non-GEM users and too small populations."""
     if not allowed(user, "statistics.view"):
         raise StatisticsRefused("Only gender equality mechanisms see statistics.")
-    vocabularies = {key: list(codes) for key, codes in labels().items()}
     try:
-        report = statistics.year_report(db.session, year, vocabularies, threshold())
+        report = statistics.publish(raw_counts(year), threshold())
     except FilterRefused:
         auditing.record("statistics.refused", detail={"year": year})
         db.session.commit()

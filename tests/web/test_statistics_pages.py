@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from complaints.cli import cli
 from complaints.extensions import db
 from complaints.models import AuditEntry
 from tests.factories import add_bare_cases, make_case
@@ -149,3 +150,24 @@ def test_threshold_is_a_setting(app_config, figures, staff_client, app):
     client, _ = staff_client("gem")
     html = client.get(f"/statistics?year={LAST_YEAR}").get_data(as_text=True)
     assert "&lt;25" in html and "Threshold: 25" in html
+
+
+def test_figures_are_kept_for_the_day_and_recounted_by_the_nightly_command(gem, figures, app, runner):
+    assert f"{LAST_YEAR}: 33 cases" in gem.get(f"/statistics?year={LAST_YEAR}").get_data(as_text=True)
+    with app.app_context():
+        add_bare_cases(10, at(11))  # e.g. a late import; today's figures do not move hour by hour
+    assert f"{LAST_YEAR}: 33 cases" in gem.get(f"/statistics?year={LAST_YEAR}").get_data(as_text=True)
+    result = runner.invoke(cli, ["statistics", "--year", str(LAST_YEAR)])
+    assert result.exit_code == 0 and f"{LAST_YEAR}: counted in" in result.output
+    assert f"{LAST_YEAR}: 43 cases" in gem.get(f"/statistics?year={LAST_YEAR}").get_data(as_text=True)
+
+
+def test_a_snapshot_from_an_earlier_day_is_counted_again(gem, figures, app):
+    from complaints.models import StatisticsSnapshot
+    gem.get(f"/statistics?year={LAST_YEAR}")
+    with app.app_context():
+        snapshot = db.session.get(StatisticsSnapshot, LAST_YEAR)
+        snapshot.computed_at = datetime(2000, 1, 1, tzinfo=timezone.utc)
+        db.session.commit()
+        add_bare_cases(10, at(11))
+    assert f"{LAST_YEAR}: 43 cases" in gem.get(f"/statistics?year={LAST_YEAR}").get_data(as_text=True)

@@ -1,0 +1,180 @@
+"""Benchmark: the GEM statistics dashboard over 100,000 and 1,000,000 cases on SQLite.
+
+Builds each database with a fast bulk insert (not through the web, no encryption: the
+dashboard reads clear metadata only), signs a GEM analyst in through the real login, and
+times GET /statistics for the most recent year: the first request of the day (which counts
+the year and keeps the counts as today's snapshot, as the nightly `complaints statistics`
+job otherwise does) and the median and maximum of the following ones. Prints the figures; asserts nothing.
+
+    .venv/bin/python bench/statistics.py                 # both sizes
+    .venv/bin/python bench/statistics.py --cases 100000  # one size
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pyotp
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CATEGORIES = ["GBD", "SH_VERBAL", "SH_NONVERBAL", "SH_PHYSICAL", "SEXUAL_BLACKMAIL", "GENDER_HARASSMENT",
+              "MOBBING", "SEXUAL_ASSAULT", "SEA", "ABUSE_OF_AUTHORITY", "RETALIATION"]
+STATES = ["submitted", "triage", "mediation_in_progress", "formal_investigation", "decision_pending",
+          "appeal_window", "monitoring", "closed", "withdrawn", "rejected"]
+CHUNK = 20_000
+YEARS = 5
+
+
+def build(database_url: str, instance: Path, n_cases: int, seed: int = 7) -> tuple[str, str, str]:
+    """Create the instance, bulk-insert ``n_cases`` spread over five years; return a GEM login."""
+    from sqlalchemy import insert, text
+
+    from complaints import create_app
+    from complaints.config import derive_paths, load_settings
+    from complaints.extensions import db
+    from complaints.instance import prepare_instance
+    from complaints.models import Case, Consultation, Deadline, ProtectiveMeasure, Transition
+    from complaints.services import accounts
+    from complaints.services.case_access import new_case_key
+
+    os.environ["COMPLAINTS_INSTANCE"] = str(instance)
+    os.environ["COMPLAINTS_DATABASE_URL"] = database_url
+    prepare_instance(derive_paths(load_settings()), say=lambda _: None)
+    app = create_app()
+    rng = random.Random(seed)
+    now = datetime.now(timezone.utc)
+    start = now - timedelta(days=365 * YEARS)
+    span = (now - start).total_seconds()
+    with app.app_context():
+        key, _ = new_case_key(uuid.uuid4())
+        db.session.commit()
+        password = "bench-" + uuid.uuid4().hex
+        user, uri = accounts.create_user("bench-gem", password, ["gem"], display_name="Bench GEM")
+        db.session.commit()
+        trust, _ = accounts.create_user("bench-trust", password, ["trust"], display_name="Bench trust")
+        db.session.commit()
+        connection = db.session.connection()
+        for offset in range(0, n_cases, CHUNK):
+            cases, deadlines, measures, transitions = [], [], [], []
+            for i in range(offset, min(offset + CHUNK, n_cases)):
+                case_id = uuid.uuid4()
+                submitted = start + timedelta(seconds=rng.random() * span)
+                acknowledged = submitted + timedelta(days=rng.random() * 6) if rng.random() < 0.95 else None
+                decided = submitted + timedelta(days=20 + rng.random() * 120) if rng.random() < 0.5 else None
+                decided = decided if decided and decided < now else None
+                state = "closed" if decided else rng.choice(STATES)
+                cases.append(dict(
+                    id=case_id, reference=f"B-{i:08d}", receipt_hmac=case_id.hex, data_key_id=key.id,
+                    procedure="generic", state=state, category=rng.choice(CATEGORIES),
+                    channel=rng.choice(["online_anonymous", "online_identified", "on_behalf", "person_of_trust"]),
+                    anonymous=rng.random() < 0.4, wants=rng.choice(["information", "informal", "formal"]),
+                    protection_requested=rng.random() < 0.2, incident_period="", unit_group=rng.choice(
+                        ["ministry", "general_staff", "land_forces", "air_force", "navy", "training", ""]),
+                    respondent_rank_band=rng.choice(["enlisted", "nco", "junior_officer", "senior_officer", ""]),
+                    respondent_relation=rng.choice(["superior", "peer", "subordinate", "other"]),
+                    respondent_sex=rng.choice(["male", "male", "female", ""]),
+                    complainant_sex=rng.choice(["female", "female", "male", ""]),
+                    complainant_rank_band=rng.choice(["enlisted", "nco", "junior_officer", "civilian", ""]),
+                    route=rng.choice(["", "informal", "mediation", "investigation", "external"]),
+                    outcome=rng.choice(["substantiated", "partly_substantiated", "not_substantiated"]) if decided else "",
+                    sanction=rng.choice(["", "warning", "suspension", "transfer"]) if decided else "",
+                    appeal_outcome=rng.choice(["", "", "", "upheld", "changed"]) if decided else "",
+                    submitted_at=submitted, acknowledged_at=acknowledged, decided_at=decided,
+                    first_feedback_at=acknowledged + timedelta(days=rng.random() * 120) if acknowledged and rng.random() < 0.7 else None,
+                    updated_at=submitted, version=1))
+                due = submitted + timedelta(days=3)
+                deadlines.append(dict(id=uuid.uuid4(), case_id=case_id, kind="acknowledge", due_at=due,
+                                      met_at=acknowledged))
+                if rng.random() < 0.1:
+                    measures.append(dict(id=uuid.uuid4(), case_id=case_id, kind="separation", ordered_at=submitted))
+                if decided and rng.random() < 0.1:
+                    transitions.append(dict(id=uuid.uuid4(), case_id=case_id, from_state="appeal_window",
+                                            to_state="appeal_review", action="appeal", actor_kind="complainant",
+                                            reason_code="", at=decided))
+            connection.execute(insert(Case.__table__), cases)
+            connection.execute(insert(Deadline.__table__), deadlines)
+            if measures:
+                connection.execute(insert(ProtectiveMeasure.__table__), measures)
+            if transitions:
+                connection.execute(insert(Transition.__table__), transitions)
+            db.session.commit()
+            connection = db.session.connection()
+        consultations = [dict(id=uuid.uuid4(), trust_user_id=trust.id,
+                              held_on=(start + timedelta(seconds=rng.random() * span)).date(),
+                              category=rng.choice(CATEGORIES), unit_group="", complainant_sex="female",
+                              outcome=rng.choice(["advice_only", "complaint_filed", "referred"]),
+                              created_at=now) for _ in range(max(n_cases // 20, 10))]
+        connection.execute(insert(Consultation.__table__), consultations)
+        db.session.commit()
+        db.session.execute(text("ANALYZE"))  # planner statistics, as a maintained database has
+        db.session.commit()
+        secret = pyotp.parse_uri(uri).secret
+    return "bench-gem", password, secret
+
+
+def measure(runs: int) -> dict[str, float]:
+    from complaints import create_app
+
+    app = create_app({"RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    _sign_in(app, client)
+    timings = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        response = client.get("/statistics")
+        timings.append(time.perf_counter() - began)
+        assert response.status_code == 200, response.status_code
+    warm = sorted(timings[1:])  # (this file is called statistics.py: no `import statistics`)
+    return {"first": timings[0], "median": warm[len(warm) // 2], "max": warm[-1]}
+
+
+def _sign_in(app, client) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    def token(path: str) -> str:
+        html = client.get(path).get_data(as_text=True)
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+    username, password, secret = os.environ["BENCH_LOGIN"].split(":")
+    response = client.post("/login", data={"csrf_token": token("/login"), "username": username,
+                                           "password": password})
+    step = response.headers["Location"]
+    response = client.post(step, data={"csrf_token": token(step), "code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302, "sign-in failed"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", default="100000,1000000", help="comma-separated sizes")
+    parser.add_argument("--runs", type=int, default=6)
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"SQLite {__import__('sqlite3').sqlite_version}")
+    for size in (int(s) for s in args.cases.split(",")):
+        with tempfile.TemporaryDirectory() as folder:
+            instance = Path(folder) / "instance"
+            url = f"sqlite:///{instance / 'complaints.db'}"
+            began = time.perf_counter()
+            login = build(url, instance, size)
+            built = time.perf_counter() - began
+            os.environ["BENCH_LOGIN"] = ":".join(login)
+            figures = measure(args.runs)
+            this_year = datetime.now(timezone.utc).year
+            print(f"{size:>9,} cases over {YEARS} years (built in {built:.0f} s), GET /statistics ({this_year}):\n"
+                  f"    first view of the day, counting the year: {figures['first'] * 1000:.0f} ms\n"
+                  f"    later views (today's snapshot): median {figures['median'] * 1000:.0f} ms, "
+                  f"max {figures['max'] * 1000:.0f} ms", flush=True)
+
+
+if __name__ == "__main__":
+    main()
