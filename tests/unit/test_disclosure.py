@@ -233,3 +233,62 @@ def test_closed_groups_never_change_when_later_quarters_arrive(totals, k):
         later, _ = group_periods(totals, k)
         assert later[:len(early)] == early
         assert all(sum(totals[i] for i in group) >= k for group in later)
+
+
+# --- several breakdowns of the same cases, as a year's page shows them ---------------------
+
+
+def _allowed_rows(published, counts_of_value, k):
+    """Per group: does this group's column of a dimension fit the published cells?"""
+    def fits(column, g):
+        for key, figure_row in zip(published.rows, published.cells):
+            if key == OTHER:
+                members = [v for v, f in enumerate(published.totals) if f.hidden]
+            else:
+                members = [published.values.index(key)]
+            if not allows(figure_row[g], sum(column[v] for v in members), k):
+                return False
+        return True
+    return fits
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.lists(st.integers(0, 4), min_size=2, max_size=2), min_size=2, max_size=2),
+                min_size=2, max_size=2), thresholds)
+def test_two_breakdowns_of_the_same_cases_together_reveal_no_small_count(cube, k):
+    """cube[a][b][g]: cases with value a of one dimension and b of another in period group g.
+    The page publishes both dimensions by period; an attacker combines everything shown."""
+    groups = range(2)
+    group_totals = [sum(cube[a][b][g] for a in range(2) for b in range(2)) for g in groups]
+    assume(all(t >= k for t in group_totals))
+    by_a = [[sum(cube[a][b][g] for b in range(2)) for g in groups] for a in range(2)]
+    by_b = [[sum(cube[a][b][g] for a in range(2)) for g in groups] for b in range(2)]
+    pub_a = publish_breakdown(["a0", "a1"], by_a, k)
+    pub_b = publish_breakdown(["b0", "b1"], by_b, k)
+    fits_a, fits_b = _allowed_rows(pub_a, by_a, k), _allowed_rows(pub_b, by_b, k)
+    per_group = []
+    for g in groups:
+        options = []
+        for cells in compositions(group_totals[g], 4):
+            n = [[cells[0], cells[1]], [cells[2], cells[3]]]
+            column_a = [n[0][0] + n[0][1], n[1][0] + n[1][1]]
+            column_b = [n[0][0] + n[1][0], n[0][1] + n[1][1]]
+            if fits_a(column_a, g) and fits_b(column_b, g):
+                options.append(n)
+        per_group.append(options)
+    candidates = []
+    for chosen in itertools.product(*per_group):
+        a_totals = [sum(chosen[g][a][0] + chosen[g][a][1] for g in groups) for a in range(2)]
+        b_totals = [sum(chosen[g][0][b] + chosen[g][1][b] for g in groups) for b in range(2)]
+        if all(allows(f, v, k) for f, v in zip(pub_a.totals, a_totals)) and \
+                all(allows(f, v, k) for f, v in zip(pub_b.totals, b_totals)):
+            candidates.append(chosen)
+    truth = tuple([[cube[a][b][g] for b in range(2)] for a in range(2)] for g in groups)
+    assert list(truth) in [list(c) for c in candidates]
+    for g in groups:  # every small count of either breakdown stays ambiguous
+        for a in range(2):
+            if 0 < by_a[a][g] < k:
+                assert len({c[g][a][0] + c[g][a][1] for c in candidates}) >= 2, (cube, k)
+        for b in range(2):
+            if 0 < by_b[b][g] < k:
+                assert len({c[g][0][b] + c[g][1][b] for c in candidates}) >= 2, (cube, k)
