@@ -171,3 +171,9 @@ def test_a_snapshot_from_an_earlier_day_is_counted_again(gem, figures, app):
         db.session.commit()
         add_bare_cases(10, at(11))
     assert f"{LAST_YEAR}: 43 cases" in gem.get(f"/statistics?year={LAST_YEAR}").get_data(as_text=True)
+
+
+def test_an_unknown_breakdown_is_a_clear_error(gem, figures):
+    page = gem.get(f"/statistics?year={LAST_YEAR}&show=narrative")
+    assert page.status_code == 400
+    assert "not a valid choice" in page.get_data(as_text=True)
