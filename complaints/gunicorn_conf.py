@@ -25,6 +25,9 @@ limit_request_line = 4094
 limit_request_fields = 100
 forwarded_allow_ips = "127.0.0.1"
 control_socket_disable = True  # gunicorn >= 25: no control socket in $HOME (several instances)
+# Load the app once in the master: a missing key file stops the server at once with one
+# line, and workers share the loaded code's memory.
+preload_app = True
 
 accesslog = "-"
 errorlog = "-"
@@ -72,3 +75,12 @@ class NoAddressLogger(Logger):
 
 
 logger_class = NoAddressLogger
+
+
+def post_fork(server, worker):  # type: ignore[no-untyped-def]
+    """Database connections opened in the master (the start-up key check) must not be
+    shared by the workers: each worker opens its own."""
+    from complaints.extensions import db
+
+    if db.engine is not None:
+        db.engine.dispose(close=False)
