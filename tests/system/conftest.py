@@ -14,6 +14,8 @@ from typing import Iterator
 
 import pytest
 
+# Sign-in helpers of the web tests, for the in-process fault tests.
+from tests.web.conftest import login, make_user, staff_client  # noqa: F401
 from tests.system.servers import (Gunicorn, Postgres, Redis, ServerMissing, complaints_env,
                                   prepare_instance)
 
