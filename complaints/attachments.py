@@ -39,10 +39,10 @@ def save(directory: str | Path, attachment_id: uuid.UUID, key: bytes, source: Bi
         os.replace(partial, final)
         return size
     except OSError as error:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise StorageError(f"attachment store not writable ({error.strerror})") from None
     except BaseException:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise
 
 
@@ -53,4 +53,13 @@ def read(directory: str | Path, attachment_id: uuid.UUID, key: bytes) -> Iterato
 
 
 def remove(directory: str | Path, attachment_id: uuid.UUID) -> None:
-    path_for(directory, attachment_id).unlink(missing_ok=True)
+    _discard(path_for(directory, attachment_id))
+
+
+def _discard(path: Path) -> None:
+    # Clean-up after a failure must not hide it: a folder that is gone or not a folder
+    # (ENOTDIR) means there is nothing to remove.
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass

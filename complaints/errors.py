@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from .attachments import StorageError
 from .crypto import IntegrityFailure
 from .extensions import db
 from .services.case_access import CaseNotFound, CaseShredded
@@ -81,6 +82,15 @@ def register(app: Flask) -> None:
         db.session.rollback()
         log.error("integrity check failed: %s", error.place)
         return render_template("errors/integrity.html"), 409
+
+    @app.errorhandler(StorageError)
+    def storage_unavailable(error: StorageError):  # type: ignore[no-untyped-def]
+        db.session.rollback()
+        log.error("%s", error)  # e.g. "attachment store not writable (No space left on device)"
+        return render_error(
+            503, "Files can't be stored just now",
+            "The files could not be written because of a problem on our side. Nothing was "
+            "saved. Please try again later; if it goes on, tell the administrator.")
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):  # type: ignore[no-untyped-def]
