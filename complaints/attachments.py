@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from .crypto import decrypt_stream, encrypt_stream
+from .crypto import IntegrityFailure, decrypt_stream, encrypt_stream
 
 
 class StorageError(Exception):
@@ -48,8 +48,22 @@ def save(directory: str | Path, attachment_id: uuid.UUID, key: bytes, source: Bi
 
 def read(directory: str | Path, attachment_id: uuid.UUID, key: bytes) -> Iterator[bytes]:
     """Yield the plaintext in chunks; raises crypto.IntegrityFailure on tampering."""
-    with open(path_for(directory, attachment_id), "rb") as source:
+    try:
+        source = open(path_for(directory, attachment_id), "rb")
+    except FileNotFoundError:
+        raise IntegrityFailure(f"attachments|content|{attachment_id}") from None
+    with source:
         yield from decrypt_stream(key, attachment_id, source)
+
+
+def verify(directory: str | Path, attachment_id: uuid.UUID, key: bytes) -> None:
+    """Check every chunk's tag without keeping the plaintext; raises IntegrityFailure.
+
+    A download is checked whole before its first byte is sent: once streaming has begun,
+    a failure could only cut the file off, never show the integrity page.
+    """
+    for _ in read(directory, attachment_id, key):
+        pass
 
 
 def remove(directory: str | Path, attachment_id: uuid.UUID) -> None:
