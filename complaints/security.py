@@ -51,7 +51,8 @@ def register(app: Flask) -> None:
     @app.after_request
     def set_security_headers(response: Response) -> Response:
         headers = response.headers
-        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        # A download sets its own stricter policy (sandbox); keep it.
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers["Referrer-Policy"] = "no-referrer"
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"
