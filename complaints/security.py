@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 from .access import deny_undeclared
 
@@ -45,8 +45,19 @@ def configure_sessions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
 
+def refuse_nul_characters() -> None:
+    """before_request: no form or query value a person types holds a NUL character, and
+    PostgreSQL refuses it in text (a 500 deep in a query); refuse it at the door."""
+    values = [*request.args.values(), *request.args.keys()]
+    if request.method == "POST":
+        values += [*request.form.values(), *request.form.keys()]
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def register(app: Flask) -> None:
     app.before_request(deny_undeclared)
+    app.before_request(refuse_nul_characters)
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:

@@ -17,6 +17,7 @@ from ..policy import CAPACITY_ROLES
 
 FEEDBACK_DAYS = 90
 PAGE_SIZE = 50
+MAX_PAGE = 10_000  # past any real list; keeps OFFSET within what the database accepts
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def count(filters: Filters, user: Any | None = None) -> int:
 
 
 def _rows(query: Select, filters: Filters) -> list[CaseRow]:
-    page = max(filters.page, 1)
+    page = min(max(filters.page, 1), MAX_PAGE)
     results = db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     case_ids = [case.id for case, _ in results]
     kinds = _deadline_kinds(case_ids)
