@@ -82,10 +82,13 @@ def test_the_audit_filter_finds_exactly_what_it_names(app, world):
     assert submits >= 1 and page.count("case.submit") >= submits
 
 
-def test_nul_characters_are_refused_at_the_door(app, world):
-    # PostgreSQL can't hold NUL in text; every database sees the same plain 400.
+def test_nul_characters_never_reach_the_database(app, world):
+    # PostgreSQL can't hold NUL in text: filters with one are refused, form text loses it.
     assert world.staff.get("/cases?state=%00").status_code == 400
     assert world.staff.get("/audit?actor=a%00b").status_code == 400
     fresh = app.test_client()
     token = csrf_token(fresh, "/track")
-    assert fresh.post("/track", data={"csrf_token": token, "receipt": "AB\x00CD"}).status_code == 400
+    assert fresh.post("/track", data={"csrf_token": token, "receipt": "AB\x00CD"}).status_code == 404
+    token = csrf_token(fresh, "/login")
+    assert fresh.post("/login", data={"csrf_token": token, "username": "every\x00one",
+                                      "password": "x"}).status_code == 401
