@@ -128,3 +128,15 @@ def test_redis_outage_keeps_serving_and_throttling_per_worker(running_stack):
         assert time.monotonic() < deadline, "the limiter did not return to Redis"
         assert open_case(Browser(a.base, forwarded_for="198.51.100.91"), WRONG_RECEIPT).status in (404, 429)
         time.sleep(0.5)
+
+
+def test_an_oversized_body_is_refused_without_reading_it(running_stack):
+    a = running_stack.a
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", a.port), timeout=15) as sock:
+        sock.sendall(b"POST /report HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+                     b"boundary=x\r\nContent-Length: 10000000000\r\n\r\n--x\r\n")
+        answer = sock.recv(200)
+    assert answer.startswith(b"HTTP/1.1 413")
+    assert time.monotonic() - started < 10  # answered at once, not after 10 GB
+    assert Browser(a.base).get("/").status == 200
