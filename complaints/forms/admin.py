@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from ..models import ROLES
 
@@ -22,7 +22,11 @@ class RolesField(SelectMultipleField):
 class AccountForm(FlaskForm):
     username = StringField("User name", validators=[DataRequired("Choose a user name."), Length(max=64)])
     display_name = StringField("Name shown to colleagues", validators=[Optional(), Length(max=120)])
-    email = EmailField("E-mail (deadline reminders only)", validators=[Optional(), Email(), Length(max=254)])
+    # A plain shape check: WTForms' Email() needs the email_validator package (not a
+    # dependency), without which it raised on every address (a 500).
+    email = EmailField("E-mail (deadline reminders only)", validators=[
+        Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an address like name@example.org."),
+        Length(max=254)])
     unit_id = SelectField("Unit", coerce=int, validate_choice=False)
     roles = RolesField("Roles", choices=[(r, ROLE_LABELS[r]) for r in ROLES],
                        validators=[DataRequired("Choose at least one role.")])
