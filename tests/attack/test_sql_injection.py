@@ -92,3 +92,19 @@ def test_nul_characters_never_reach_the_database(app, world):
     token = csrf_token(fresh, "/login")
     assert fresh.post("/login", data={"csrf_token": token, "username": "every\x00one",
                                       "password": "x"}).status_code == 401
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "2147483648", "-1", "424242"])
+def test_out_of_range_or_unknown_ids_in_forms_are_refused(app, world, value):
+    staff = world.staff
+    app.config["WTF_CSRF_ENABLED"] = False
+    forms = [
+        (f"/register/{world.case_id}/assign", {"capacity": "intake", "user_id": value}),
+        (f"/register/{world.case_id}/exception", {"capacity": "intake", "user_id": value, "reason": "r"}),
+        ("/admin/units", {"name": f"Unit {value}", "unit_group": "navy", "parent_id": value}),
+        ("/admin/accounts/new", {"username": "newone", "roles": "officer", "unit_id": value,
+                                 "password": "a long enough passphrase 9",
+                                 "confirm": "a long enough passphrase 9"}),
+    ]
+    for path, data in forms:
+        assert staff.post(path, data=data).status_code == 400, (path, value)
