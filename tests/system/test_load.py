@@ -18,8 +18,10 @@ TIME_LIMIT = 240  # seconds for the whole load; a hang fails the test
 
 @pytest.fixture()
 def fresh_stack(postgres, redis_server, tmp_path):
-    postgres.running or postgres.start()
-    redis_server.process or redis_server.start()
+    if not postgres.running:  # a fault test before may have stopped them
+        postgres.start()
+    if redis_server.process is None:
+        redis_server.start()
     url = postgres.create_database(f"load_{os.getpid()}_{tmp_path.name[-12:].replace('-', '_')}")
     instance = tmp_path / "instance"
     env = complaints_env(instance, url, redis_server.url.replace("/0", "/1"))
