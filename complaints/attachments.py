@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from .crypto import decrypt_stream, encrypt_stream
+from .crypto import IntegrityFailure, decrypt_stream, encrypt_stream
 
 
 class StorageError(Exception):
@@ -39,18 +39,41 @@ def save(directory: str | Path, attachment_id: uuid.UUID, key: bytes, source: Bi
         os.replace(partial, final)
         return size
     except OSError as error:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise StorageError(f"attachment store not writable ({error.strerror})") from None
     except BaseException:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise
 
 
 def read(directory: str | Path, attachment_id: uuid.UUID, key: bytes) -> Iterator[bytes]:
     """Yield the plaintext in chunks; raises crypto.IntegrityFailure on tampering."""
-    with open(path_for(directory, attachment_id), "rb") as source:
+    try:
+        source = open(path_for(directory, attachment_id), "rb")
+    except FileNotFoundError:
+        raise IntegrityFailure(f"attachments|content|{attachment_id}") from None
+    with source:
         yield from decrypt_stream(key, attachment_id, source)
 
 
+def verify(directory: str | Path, attachment_id: uuid.UUID, key: bytes) -> None:
+    """Check every chunk's tag without keeping the plaintext; raises IntegrityFailure.
+
+    A download is checked whole before its first byte is sent: once streaming has begun,
+    a failure could only cut the file off, never show the integrity page.
+    """
+    for _ in read(directory, attachment_id, key):
+        pass
+
+
 def remove(directory: str | Path, attachment_id: uuid.UUID) -> None:
-    path_for(directory, attachment_id).unlink(missing_ok=True)
+    _discard(path_for(directory, attachment_id))
+
+
+def _discard(path: Path) -> None:
+    # Clean-up after a failure must not hide it: a folder that is gone or not a folder
+    # (ENOTDIR) means there is nothing to remove.
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from .attachments import StorageError
 from .crypto import IntegrityFailure
 from .extensions import db
 from .services.case_access import CaseNotFound, CaseShredded
@@ -32,17 +33,24 @@ MESSAGES = {
 }
 
 
-def render_error(code: int, title: str | None = None, text: str | None = None):  # type: ignore[no-untyped-def]
+def render_error(code: int, title: str | None = None, text: str | None = None,
+                 account_menu: bool = True):  # type: ignore[no-untyped-def]
+    """The error page. ``account_menu=False`` leaves out the signed-in menu, which reads the
+    user's account from the database (not there when the database is the problem)."""
     from flask import current_app
 
     default_title, default_text = MESSAGES.get(code, MESSAGES[500])
+    title = title or default_title
     text = (text or default_text).format(upload=current_app.config["MAX_UPLOAD_MB"])
-    try:
-        return render_template("errors/error.html", code=code, title=title or default_title,
-                               text=text), code
-    except Exception:  # the error page itself failed: answer plainly, still leak nothing
-        log.error("error page could not be rendered")
-        return f"{default_title}. Please try again later.", code, {"Content-Type": "text/plain; charset=utf-8"}
+    for without_account in ((False, True) if account_menu else (True,)):
+        try:
+            return render_template("errors/error.html", code=code, title=title, text=text,
+                                   without_account=without_account), code
+        except Exception:
+            db.session.rollback()
+    # The error page itself failed: answer plainly, still leak nothing.
+    log.error("error page could not be rendered")
+    return f"{title}. {text}", code, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def register(app: Flask) -> None:
@@ -75,11 +83,20 @@ def register(app: Flask) -> None:
         log.error("integrity check failed: %s", error.place)
         return render_template("errors/integrity.html"), 409
 
+    @app.errorhandler(StorageError)
+    def storage_unavailable(error: StorageError):  # type: ignore[no-untyped-def]
+        db.session.rollback()
+        log.error("%s", error)  # e.g. "attachment store not writable (No space left on device)"
+        return render_error(
+            503, "Files can't be stored just now",
+            "The files could not be written because of a problem on our side. Nothing was "
+            "saved. Please try again later; if it goes on, tell the administrator.")
+
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):  # type: ignore[no-untyped-def]
         db.session.rollback()
         log.error("database unavailable: %s", type(error.orig).__name__)
-        return render_error(503)
+        return render_error(503, account_menu=False)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):  # type: ignore[no-untyped-def]

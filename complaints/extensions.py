@@ -81,6 +81,8 @@ def register(app: Flask) -> None:
     db.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE"])
     app.config.setdefault("RATELIMIT_ENABLED", True)
+    # Redis down: count in each worker's memory meanwhile (still throttled, never a 500).
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
+from werkzeug.datastructures import ImmutableMultiDict
 
 from .access import deny_undeclared
 
@@ -45,13 +46,29 @@ def configure_sessions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
 
+def no_nul_characters() -> None:
+    """before_request: PostgreSQL can't hold a NUL character in text (a 500 deep in a
+    query). Filters and links never carry one: refused (400). Typed or pasted form text
+    may, invisibly: dropped, as the report form's own cleaning does."""
+    if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
+        abort(400)
+    if request.method == "POST":
+        form = request.form
+        if any("\x00" in key or "\x00" in value for key, value in form.items(multi=True)):
+            request.form = ImmutableMultiDict(  # type: ignore[misc]
+                [(key.replace("\x00", ""), value.replace("\x00", ""))
+                 for key, value in form.items(multi=True)])
+
+
 def register(app: Flask) -> None:
     app.before_request(deny_undeclared)
+    app.before_request(no_nul_characters)
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:
         headers = response.headers
-        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        # A download sets its own stricter policy (sandbox); keep it.
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers["Referrer-Policy"] = "no-referrer"
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"

@@ -2,7 +2,9 @@
 
 The instance must have been prepared once (``complaints init``: migrations and keys). A
 missing or wrong key file, a bad setting or profile stops the worker with one clear line on
-standard error (and exit code 2), never a traceback.
+standard error, never a traceback. The exit code is 4, which gunicorn reads as "the
+application could not load" and stops; with any other code it would start the worker again
+and again, each time failing the same way.
 """
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from .config import SettingsError
 from .crypto import KeyringError
 from .procedures import ProfileError
 
+APP_LOAD_ERROR = 4  # gunicorn.arbiter.Arbiter.APP_LOAD_ERROR
+
 try:
     app = create_app()
 except (SettingsError, KeyringError, ProfileError) as error:
     print(f"complaints: cannot start: {error}", file=sys.stderr)
-    sys.exit(2)
+    sys.exit(APP_LOAD_ERROR)

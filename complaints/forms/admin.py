@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
 from ..models import ROLES
+
+# An id a database column can hold; a larger number would overflow the driver (a 500).
+DATABASE_ID = NumberRange(min=0, max=2**31 - 1, message="Choose from the list.")
 
 ROLE_LABELS = {
     "officer": "Complaint officer (intake)", "investigator": "Investigator", "mediator": "Mediator",
@@ -22,8 +25,12 @@ class RolesField(SelectMultipleField):
 class AccountForm(FlaskForm):
     username = StringField("User name", validators=[DataRequired("Choose a user name."), Length(max=64)])
     display_name = StringField("Name shown to colleagues", validators=[Optional(), Length(max=120)])
-    email = EmailField("E-mail (deadline reminders only)", validators=[Optional(), Email(), Length(max=254)])
-    unit_id = SelectField("Unit", coerce=int, validate_choice=False)
+    # A plain shape check: WTForms' Email() needs the email_validator package (not a
+    # dependency), without which it raised on every address (a 500).
+    email = EmailField("E-mail (deadline reminders only)", validators=[
+        Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an address like name@example.org."),
+        Length(max=254)])
+    unit_id = SelectField("Unit", coerce=int, validate_choice=False, validators=[DATABASE_ID])
     roles = RolesField("Roles", choices=[(r, ROLE_LABELS[r]) for r in ROLES],
                        validators=[DataRequired("Choose at least one role.")])
     password = PasswordField("Initial password", validators=[DataRequired("Set an initial password.")])
@@ -40,7 +47,8 @@ class UnitForm(FlaskForm):
     name = StringField("Unit name", validators=[DataRequired("Give the unit's name."), Length(max=200)])
     unit_group = StringField("Unit group (used in statistics)",
                              validators=[DataRequired("Give the group."), Length(max=60)])
-    parent_id = SelectField("Next level up the chain of command", coerce=int, validate_choice=False)
+    parent_id = SelectField("Next level up the chain of command", coerce=int, validate_choice=False,
+                            validators=[DATABASE_ID])
 
 
 class ActionForm(FlaskForm):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .. import workflow
 
@@ -58,7 +58,8 @@ class AssignForm(FlaskForm):
         ("mediator", "Mediator"), ("decision", "Decision maker"), ("appeal", "Appeal authority"),
         ("trust", "Person of trust")], validators=[DataRequired()])
     user_id = SelectField("Staff member", coerce=int, validate_choice=False,
-                          validators=[DataRequired("Choose a staff member.")])
+                          validators=[DataRequired("Choose a staff member."),
+                                      NumberRange(min=1, max=2**31 - 1, message="Choose from the list.")])
 
 
 class ExceptionForm(AssignForm):

@@ -59,6 +59,8 @@ def create_user(username: str, password: str, roles: Iterable[str], display_name
     if problems:
         raise AccountError(" ".join(problems))
     roles = _check_roles(roles)
+    if unit_id and db.session.get(Unit, unit_id) is None:
+        raise AccountError("Choose the unit from the list.")
     user = User(username=username, display_name=display_name.strip() or username,
                 email=email.strip(), unit_id=unit_id,
                 password_hash=auth.hash_password(password, _testing()),
@@ -160,6 +162,8 @@ def add_unit(name: str, unit_group: str, parent_id: int | None) -> Unit:
         raise AccountError("Give the unit's name and group.")
     if db.session.execute(select(Unit.id).where(Unit.name == name)).first():
         raise AccountError("A unit with that name exists.")
+    if parent_id and db.session.get(Unit, parent_id) is None:
+        raise AccountError("Choose the unit above from the list.")
     unit = Unit(name=name, unit_group=unit_group, parent_id=parent_id or None)
     db.session.add(unit)
     db.session.flush()

@@ -182,12 +182,13 @@ def read_attachment(case: Case, attachment_id: uuid.UUID | str, *, actor: str | 
     if not include_staff_only and _is_internal(attachment):
         raise CaseNotFound(str(attachment_id))
     cipher = cipher_for(case)
+    directory = current_app.config["ATTACHMENTS_DIR"]
     with integrity_alarm(case.id):
         view = _attachment_view(cipher, attachment)
+        attachment_store.verify(directory, attachment.id, cipher.key)
     auditing.record("attachment.read", case_id=case.id, detail={"attachment": str(attachment.id)},
                     actor=actor)
     db.session.commit()
-    directory = current_app.config["ATTACHMENTS_DIR"]
     return view, _guarded_chunks(case.id, directory, attachment.id, cipher.key)
 
 

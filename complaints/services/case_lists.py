@@ -17,6 +17,7 @@ from ..policy import CAPACITY_ROLES
 
 FEEDBACK_DAYS = 90
 PAGE_SIZE = 50
+MAX_PAGE = 10_000  # past any real list; keeps OFFSET within what the database accepts
 
 
 @dataclass(frozen=True)
@@ -42,18 +43,22 @@ class Filters:
     page: int = 1
 
 
-def _next_deadline_subquery():  # type: ignore[no-untyped-def]
-    return (
+def _next_deadline_subquery(case_ids: Select | None = None):  # type: ignore[no-untyped-def]
+    query = (
         select(Deadline.case_id.label("case_id"), func.min(Deadline.due_at).label("due_at"))
         .where(Deadline.met_at.is_(None))
-        .group_by(Deadline.case_id)
-        .subquery()
     )
+    if case_ids is not None:
+        # Only the cases listed: the database need not group every open deadline first.
+        query = query.where(Deadline.case_id.in_(case_ids))
+    return query.group_by(Deadline.case_id).subquery()
 
 
-def _base(filters: Filters) -> tuple[Select, Any]:
-    nxt = _next_deadline_subquery()
+def _base(filters: Filters, case_ids: Select | None = None) -> tuple[Select, Any]:
+    nxt = _next_deadline_subquery(case_ids)
     query = select(Case, nxt.c.due_at).outerjoin(nxt, nxt.c.case_id == Case.id)
+    if case_ids is not None:
+        query = query.where(Case.id.in_(case_ids))
     if filters.state:
         query = query.where(Case.state == filters.state)
     if filters.category:
@@ -66,12 +71,12 @@ def _base(filters: Filters) -> tuple[Select, Any]:
 
 
 def my_cases(user: Any, filters: Filters) -> list[CaseRow]:
-    query, _ = _base(filters)
     mine = select(Assignment.case_id).where(
         Assignment.user_id == user.id, Assignment.ended_at.is_(None),
         Assignment.recused.is_(False),
         Assignment.capacity.in_([c for c, role in CAPACITY_ROLES.items() if role in user.roles]))
-    query = query.where(Case.id.in_(mine), Case.shredded_at.is_(None))
+    query, _ = _base(filters, mine)
+    query = query.where(Case.shredded_at.is_(None))
     return _rows(query, filters)
 
 
@@ -86,7 +91,7 @@ def count(filters: Filters, user: Any | None = None) -> int:
 
 
 def _rows(query: Select, filters: Filters) -> list[CaseRow]:
-    page = max(filters.page, 1)
+    page = min(max(filters.page, 1), MAX_PAGE)
     results = db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     case_ids = [case.id for case, _ in results]
     kinds = _deadline_kinds(case_ids)

@@ -7,6 +7,7 @@ written are removed and the transaction rolls back: no orphan rows, no orphan fi
 from __future__ import annotations
 
 import io
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ from . import auditing
 from .case_access import new_case_key
 from .transitions import initial_deadline
 
+log = logging.getLogger("complaints")
+
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
@@ -36,6 +39,17 @@ class FileRefused(Exception):
     def __init__(self, filename: str, message: str):
         super().__init__(message)
         self.filename = filename
+
+
+class StoreUnavailable(FileRefused):
+    """The attachment store can't be written (disk full, not writable): our problem, not
+    the file's. Nothing was saved; the administrator finds the cause in the log."""
+
+    MESSAGE = ("Files can't be stored just now because of a problem on our side, so nothing "
+               "was sent. Try again later, or send it without files.")
+
+    def __init__(self, filename: str):
+        super().__init__(filename, self.MESSAGE)
 
 
 @dataclass(frozen=True)
@@ -126,6 +140,9 @@ def store_files(case: Case, cipher: FieldCipher, uploads: list[Upload], keep_met
                                                         io.BytesIO(clean.data), limit)
             except FileTooLarge:
                 raise FileRefused(upload.filename, f"“{upload.filename}” is too large.") from None
+            except attachment_store.StorageError as error:
+                log.error("%s", error)
+                raise StoreUnavailable(upload.filename) from None
             stored.append(attachment.id)
             db.session.add(attachment)
     except BaseException:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from importlib import import_module
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 BLUEPRINT_MODULES = (
     "public",
@@ -16,7 +17,20 @@ BLUEPRINT_MODULES = (
 )
 
 
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` for database ids: a number past what an id column holds (32-bit
+    INTEGER) matches no route, a 404, instead of an overflow in the database driver."""
+
+    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("max", MAX_DATABASE_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+MAX_DATABASE_ID = 2**31 - 1
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIntConverter
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(f"{__name__}.{name}").bp)
     register_filters(app)

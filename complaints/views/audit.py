@@ -19,6 +19,7 @@ from ..services import auditing
 
 bp = Blueprint("audit", __name__)
 PAGE_SIZE = 100
+MAX_PAGE = 100_000  # keeps OFFSET within what the database accepts
 
 
 class AuditFilterForm(FlaskForm):
@@ -51,7 +52,7 @@ def log():  # type: ignore[no-untyped-def]
         query = query.where(AuditEntry.at >= datetime.combine(form.since.data, time.min, timezone.utc))
     if form.until.data:
         query = query.where(AuditEntry.at <= datetime.combine(form.until.data, time.max, timezone.utc))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     entries = list(db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars())
     return render_template("audit/log.html", form=form, entries=entries, page=page,
                            page_size=PAGE_SIZE, verify_form=FlaskForm(), result=None)

@@ -45,6 +45,11 @@ def _report_form() -> ReportForm:
     return form
 
 
+def _refusal_status(refusal: intake.FileRefused) -> int:
+    """400 for a file we won't take; 503 when the store itself failed (our side)."""
+    return 503 if isinstance(refusal, intake.StoreUnavailable) else 400
+
+
 def _uploads(files) -> list[intake.Upload]:  # type: ignore[no-untyped-def]
     return [intake.Upload(name, stream) for name, _, stream in uploaded_files(files)]
 
@@ -54,6 +59,7 @@ def _uploads(files) -> list[intake.Upload]:  # type: ignore[no-untyped-def]
 @limiter.limit("10 per hour; 3 per minute", methods=["POST"])
 def report():  # type: ignore[no-untyped-def]
     form = _report_form()
+    status = 400
     if form.validate_on_submit():
         anonymous = form.identity.data == "anonymous"
         channel = "on_behalf" if form.on_behalf.data else (
@@ -80,6 +86,7 @@ def report():  # type: ignore[no-untyped-def]
         except intake.FileRefused as refusal:
             form.files.errors = [*form.files.errors, f"{refusal} Nothing was sent yet: everything "
                                  "else you wrote is still here. Choose your files again."]
+            status = _refusal_status(refusal)
         else:
             session.pop("track_case", None)
             session["receipt_once"] = filed.receipt
@@ -87,7 +94,7 @@ def report():  # type: ignore[no-untyped-def]
     return render_template("public/report.html", form=form, allowed=metadata.ALLOWED_NAMES,
                            max_mb=current_app.config["MAX_UPLOAD_MB"],
                            explanations={c.code: c.explanation for c in profile().categories}), \
-        400 if form.errors else 200
+        status if form.errors else 200
 
 
 @bp.get("/report/sent")
@@ -189,6 +196,7 @@ def track_message():  # type: ignore[no-untyped-def]
             followup.send_message(case_id, form.body.data, _uploads(form.files.data), form.keep_metadata.data)
         except intake.FileRefused as refusal:
             form.files.errors = [*form.files.errors, f"{refusal} Your text is still here; choose the file again."]
+            return track_case(message_form=form, status_code=_refusal_status(refusal))
         else:
             flash("Your message was sent to the officer.", "success")
             return redirect(url_for(".track_case") + "#messages")

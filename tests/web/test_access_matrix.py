@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from complaints.access import rule_for
 from complaints.models import ROLES
@@ -23,7 +24,7 @@ def build_url(rule, case_id):
             values[argument] = case_id
         elif converter == "UUIDConverter":
             values[argument] = uuid.uuid4()
-        elif converter == "IntegerConverter":
+        elif isinstance(rule._converters[argument], IntegerConverter):
             values[argument] = 999_999
         elif converter == "AnyConverter":
             values[argument] = next(iter(rule._converters[argument].items)) if hasattr(

@@ -1,0 +1,36 @@
+"""The shipped gunicorn settings keep no client address in any log."""
+import logging
+
+import pytest
+
+from complaints import gunicorn_conf
+
+
+@pytest.mark.parametrize("line,kept", [
+    ("Invalid request from ip=203.0.113.9: Invalid HTTP Version", "Invalid request from ip=[address]: "),
+    ("Invalid request from ip=::1: bad", "ip=[address]: bad"),
+    ("peer 2001:db8::17 and ::ffff:10.0.0.1 gone", "peer [address] and [address] gone"),
+])
+def test_addresses_are_blanked(line, kept):
+    assert kept in gunicorn_conf.without_addresses(line)
+
+
+def test_times_and_versions_of_other_shapes_are_left_alone():
+    assert gunicorn_conf.without_addresses("at 08:15:45, gunicorn 23.0") == "at 08:15:45, gunicorn 23.0"
+
+
+def test_the_filter_blanks_arguments_and_tracebacks():
+    try:
+        raise ValueError("from 198.51.100.7")
+    except ValueError:
+        import sys
+        record = logging.LogRecord("gunicorn.error", logging.ERROR, __file__, 1,
+                                   "error from ip=%s", ("198.51.100.8",), sys.exc_info())
+    assert gunicorn_conf.NoAddresses().filter(record)
+    assert logging.Formatter().format(record).count("198.51.100") == 0
+
+
+def test_the_access_log_format_has_no_address_agent_referrer_or_query():
+    for atom in ("%(h)s", "%(a)s", "%(f)s", "%(q)s", "%(r)s", "%({x-forwarded-for}i)s"):
+        assert atom not in gunicorn_conf.access_log_format
+    assert gunicorn_conf.logger_class is gunicorn_conf.NoAddressLogger
