@@ -14,6 +14,7 @@ from datetime import date, datetime, timezone
 from typing import BinaryIO, Callable
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 
 from .. import attachments as attachment_store
@@ -107,14 +108,16 @@ def store_files(case: Case, cipher: FieldCipher, uploads: list[Upload], keep_met
         for upload in uploads:
             data = upload.stream.read(limit + 1)
             if len(data) > limit:
-                raise FileRefused(upload.filename, f"“{upload.filename}” is larger than "
-                                  f"{current_app.config['MAX_UPLOAD_MB']} MB.")
+                raise FileRefused(upload.filename, gettext(
+                    "“%(name)s” is larger than %(size)s MB.", name=upload.filename,
+                    size=current_app.config["MAX_UPLOAD_MB"]))
             if not data:
-                raise FileRefused(upload.filename, f"“{upload.filename}” is empty.")
+                raise FileRefused(upload.filename, gettext("“%(name)s” is empty.", name=upload.filename))
             try:
                 clean = metadata.clean(data, keep_metadata)
             except metadata.UnsupportedFile as error:
-                raise FileRefused(upload.filename, f"“{upload.filename}”: {error}") from None
+                raise FileRefused(upload.filename, gettext(
+                    "“%(name)s”: %(problem)s", name=upload.filename, problem=gettext(str(error), allowed=gettext(metadata.ALLOWED_NAMES)))) from None
             attachment = Attachment(id=uuid.uuid4(), case_id=case.id, message_id=message_id,
                                     uploaded_by_kind=uploaded_by_kind, content_type=clean.content_type,
                                     size=0, metadata_removed=clean.metadata_removed,
@@ -125,7 +128,8 @@ def store_files(case: Case, cipher: FieldCipher, uploads: list[Upload], keep_met
                 attachment.size = attachment_store.save(directory, attachment.id, cipher.key,
                                                         io.BytesIO(clean.data), limit)
             except FileTooLarge:
-                raise FileRefused(upload.filename, f"“{upload.filename}” is too large.") from None
+                raise FileRefused(upload.filename, gettext("“%(name)s” is too large.",
+                                                          name=upload.filename)) from None
             stored.append(attachment.id)
             db.session.add(attachment)
     except BaseException:
