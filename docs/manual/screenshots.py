@@ -46,13 +46,19 @@ class Shot:
 
 # --- steps that need more than a URL --------------------------------------------------------
 
+def go(page: Page, selector: str) -> None:
+    """Click a link or button and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.locator(selector).first.click()
+
+
 def open_language_menu(page: Page, base: str) -> None:
     page.click(".language-switch summary")
 
 
 def report_with_errors(page: Page, base: str) -> None:
     page.goto(f"{base}/report")
-    page.click("form.report-form button[type=submit]")
+    go(page, "form.report-form button[type=submit]")
     page.locator("#error-summary").scroll_into_view_if_needed()
 
 
@@ -61,31 +67,27 @@ def file_a_report(page: Page, base: str) -> None:
     page.locator("input[name=category][value=SH_VERBAL]").check()
     page.fill("#narrative", "My section leader makes remarks about my body in front of the others.")
     page.locator("input[name=wants][value=formal]").check()
-    page.click("form.report-form button[type=submit]")
-    page.wait_for_selector(".receipt")
+    go(page, "form.report-form button[type=submit]")
     MEMORY["receipt"] = page.locator(".receipt").inner_text().strip()
 
 
 def follow_the_report(page: Page, base: str) -> None:
     page.goto(f"{base}/track")
     page.fill("#receipt", MEMORY["receipt"])
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_selector("h1")
+    go(page, "form.stacked button[type=submit]")
 
 
 def first_row(path: str) -> Step:
     def step(page: Page, base: str) -> None:
         page.goto(f"{base}{path}")
-        page.locator("table tbody a").first.click()
-        page.wait_for_load_state()
+        go(page, "table tbody a")
     return step
 
 
 def case_in_state(state: str) -> Step:
     def step(page: Page, base: str) -> None:
         page.goto(f"{base}/cases?state={state}")
-        page.locator("table tbody a").first.click()
-        page.wait_for_load_state()
+        go(page, "table tbody a")
     return step
 
 
@@ -165,13 +167,13 @@ def sign_in(page: Page, base: str, account: tuple[str, str, str]) -> None:
     page.goto(f"{base}/login")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_selector("#code")
+    with page.expect_navigation():
+        page.click("form.stacked button[type=submit]")
     if page.url.endswith("/login/enrol") and not (IMAGES / "enrol.png").exists():
         page.screenshot(path=str(IMAGES / "enrol.png"))
     page.fill("#code", pyotp.TOTP(secret).now())
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form.stacked button[type=submit]")
 
 
 def take(shots: list[Shot], base: str, accounts: dict[str, tuple[str, str, str]]) -> None:

@@ -10,6 +10,12 @@ from tests.e2e.axe_check import violations
 pytestmark = pytest.mark.e2e
 
 
+def go(page, selector: str) -> None:  # type: ignore[no-untyped-def]
+    """Click a link or button and wait for the page it leads to (not only for the click)."""
+    with page.expect_navigation():
+        page.locator(selector).first.click()
+
+
 def check(page, found: list[str], url: str | None = None) -> None:  # type: ignore[no-untyped-def]
     if url is not None:
         page.goto(url)
@@ -18,8 +24,7 @@ def check(page, found: list[str], url: str | None = None) -> None:  # type: igno
 
 def submit_empty(page, found: list[str], form: str = "form.stacked") -> None:  # type: ignore[no-untyped-def]
     """Send a form without filling it in, so its error summary and field errors are checked."""
-    page.locator(f"{form} button[type=submit]").first.click()
-    page.wait_for_load_state()
+    go(page, f"{form} button[type=submit]")
     found.extend(violations(page))
 
 
@@ -28,7 +33,7 @@ def file_report(page, base: str) -> str:  # type: ignore[no-untyped-def]
     page.locator("input[name=category]").first.check()
     page.fill("#narrative", "He keeps sending me messages about my body.")
     page.locator("input[name=wants][value=formal]").check()
-    page.click("form.report-form button[type=submit]")
+    go(page, "form.report-form button[type=submit]")
     return page.locator(".receipt").inner_text().strip()
 
 
@@ -42,12 +47,12 @@ def test_complainant_pages(live_server, page) -> None:
     check(page, found)  # the receipt page
     page.goto(f"{live_server}/track")
     page.fill("#receipt", "AAAA-BBBB-CCCC-DDDD-EEEE")
-    page.click("form.stacked button[type=submit]")
+    go(page, "form.stacked button[type=submit]")
     check(page, found)  # wrong code: the error message
     page.fill("#receipt", receipt)
-    page.click("form.stacked button[type=submit]")
+    go(page, "form.stacked button[type=submit]")
     check(page, found)  # the case as the complainant sees it
-    page.locator("form[action$='/track/message'] button[type=submit]").click()
+    go(page, "form[action$='/track/message'] button[type=submit]")
     check(page, found)  # a message without text: errors shown
     check(page, found, f"{live_server}/track/withdraw")
     assert found == []
@@ -61,7 +66,7 @@ def test_case_handler_pages(app, live_server, page, role: str) -> None:
     check(page, found, f"{live_server}/cases")
     check(page, found, f"{live_server}/cases?overdue=y&page=1")
     check(page, found, f"{live_server}/cases/{world.cases[role]}")
-    page.locator("form[action$='/messages'] button[type=submit]").click()  # empty message
+    go(page, "form[action$='/messages'] button[type=submit]")  # empty message
     check(page, found)
     check(page, found, f"{live_server}/account/password")
     submit_empty(page, found)
@@ -75,7 +80,7 @@ def test_coordinator_pages(app, live_server, page) -> None:
     check(page, found, f"{live_server}/register")
     check(page, found, f"{live_server}/register?state=triage")
     check(page, found, f"{live_server}/register/{world.cases['register']}")
-    page.locator("form[action$='/exception'] button[type=submit]").click()
+    go(page, "form[action$='/exception'] button[type=submit]")
     check(page, found)  # exception request with its errors
     assert found == []
 
@@ -98,7 +103,7 @@ def test_auditor_pages(app, live_server, page) -> None:
     check(page, found, f"{live_server}/audit")
     check(page, found, f"{live_server}/audit?action=case&case_id=not-an-id")
     page.goto(f"{live_server}/audit")
-    page.locator("form[action$='/audit/verify'] button").click()
+    go(page, "form[action$='/audit/verify'] button")
     check(page, found)
     assert found == []
 
@@ -119,7 +124,7 @@ def test_administrator_pages(app, live_server, page) -> None:
     found: list[str] = []
     demo_world.sign_in(page, live_server, world.accounts["admin"])
     check(page, found, f"{live_server}/admin/accounts")
-    page.click("table a")
+    go(page, "table a")
     check(page, found)  # one account
     check(page, found, f"{live_server}/admin/units")
     submit_empty(page, found)
@@ -129,7 +134,7 @@ def test_administrator_pages(app, live_server, page) -> None:
     page.locator("input[name=roles][value=officer]").check()
     page.fill("#password", "river lantern copper autumn")
     page.fill("#confirm", "river lantern copper autumn")
-    page.click("form.stacked button[type=submit]")
+    go(page, "form.stacked button[type=submit]")
     check(page, found)  # the one-time enrolment code
     assert found == []
 
@@ -235,7 +240,7 @@ def test_nothing_scrolls_sideways_on_a_small_phone(app, browser, live_server) ->
             wide.append("receipt")
         page.goto(f"{live_server}/track")
         page.fill("#receipt", receipt)
-        page.click("form.stacked button[type=submit]")
+        go(page, "form.stacked button[type=submit]")
         if scrolls_sideways(page):
             wide.append("/track/case")
         for role, paths in (

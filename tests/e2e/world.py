@@ -50,11 +50,11 @@ def sign_in(page, base: str, account: demo.DemoAccount, on_code_page=None) -> No
     page.goto(f"{base}/login")
     page.fill("#username", account.username)
     page.fill("#password", account.password)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait for the response, not only for the click
+        page.click("form.stacked button[type=submit]")
     if on_code_page is not None:
         on_code_page()
     page.fill("#code", pyotp.TOTP(pyotp.parse_uri(account.otpauth_uri).secret).now())
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form.stacked button[type=submit]")
     assert "/login" not in page.url, page.url
