@@ -37,10 +37,15 @@ def file_report(page, base: str) -> str:  # type: ignore[no-untyped-def]
     return page.locator(".receipt").inner_text().strip()
 
 
-def test_complainant_pages(live_server, page) -> None:
+def test_complainant_pages(app, live_server, page) -> None:
     found: list[str] = []
     for path in ("/", "/report", "/track", "/login", "/no-such-page"):
         check(page, found, live_server + path)
+    page.goto(f"{live_server}/track")
+    page.evaluate("() => { document.querySelector('input[name=csrf_token]').value = 'stale'; }")
+    go(page, "form.stacked button[type=submit]")
+    assert "/track" in page.url
+    check(page, found)  # "This form has expired" (400)
     page.goto(f"{live_server}/report")
     submit_empty(page, found, "form.report-form")
     receipt = file_report(page, live_server)
@@ -55,6 +60,16 @@ def test_complainant_pages(live_server, page) -> None:
     go(page, "form[action$='/track/message'] button[type=submit]")
     check(page, found)  # a message without text: errors shown
     check(page, found, f"{live_server}/track/withdraw")
+    with app.app_context():  # damage the stored report: the integrity alarm page
+        from complaints.extensions import db
+        from complaints.models import Case
+
+        case = db.session.query(Case).one()
+        case.narrative_enc = case.narrative_enc[:-1] + bytes([case.narrative_enc[-1] ^ 1])
+        db.session.commit()
+    response = page.goto(f"{live_server}/track/case")
+    assert response.status == 409
+    check(page, found)
     assert found == []
 
 
