@@ -27,7 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.update(settings)
 
-    from . import errors, extensions, instance, security
+    from . import errors, extensions, i18n, instance, security
     from .views import register_blueprints
 
     from .procedures import load_profile
@@ -36,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     instance.configure_secrets(app)
     security.configure_sessions(app)
     extensions.register(app)
+    i18n.register(app)
     security.register(app)
     errors.register(app)
     register_blueprints(app)

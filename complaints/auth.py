@@ -18,6 +18,8 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from .translatable import N_
+
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 TOTP_INTERVAL = 30
@@ -44,20 +46,23 @@ def common_passwords() -> frozenset[str]:
 
 
 def password_problems(password: str, username: str = "") -> list[str]:
-    """Why a password is not acceptable, in plain words (empty list when it is fine)."""
+    """Why a password is not acceptable, in plain words (empty list when it is fine).
+
+    Each reason is a message template (N_) with %(min)s / %(max)s for the length limits;
+    services translate and fill it in (accounts.describe_problems)."""
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+        problems.append(N_("Use at least %(min)s characters."))
     if len(password) > MAX_PASSWORD_LENGTH:
-        problems.append(f"Use at most {MAX_PASSWORD_LENGTH} characters.")
+        problems.append(N_("Use at most %(max)s characters."))
     lowered = password.lower()
     stripped = lowered.rstrip("0123456789!@#$%^&*.-_ ")
     if lowered in common_passwords() or stripped in common_passwords():
-        problems.append("This password is too common; choose another.")
+        problems.append(N_("This password is too common; choose another."))
     elif len(set(password)) <= 2:
-        problems.append("Use more than two different characters.")
+        problems.append(N_("Use more than two different characters."))
     if username and len(username) >= 3 and username.lower() in lowered:
-        problems.append("Don't use your user name in the password.")
+        problems.append(N_("Don't use your user name in the password."))
     return problems
 
 

@@ -45,6 +45,7 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], Any]] = {
     "LOCKOUT_THRESHOLD": (_as_int, 5),
     "STATS_THRESHOLD": (_as_int, 5),
     "DEMO": (_as_bool, False),
+    "LANGUAGE": (str, "en"),                # interface language when the browser names none we have
     "SMTP_HOST": (str, ""),
     "SMTP_PORT": (_as_int, 587),
     "SMTP_USER": (str, ""),

@@ -31,7 +31,14 @@ HIDDEN = frozenset({SMALL, SUPPRESSED, WITHHELD})
 
 
 class FilterRefused(Exception):
-    """A selection would narrow the population so much that people could be recognised."""
+    """A selection would narrow the population so much that people could be recognised.
+
+    ``message`` is an N_-marked template with %(name)s placeholders, translated for the
+    reader by the view; ``str()`` gives it in English."""
+
+    def __init__(self, message: str, **params: object):
+        super().__init__(message % params)
+        self.message, self.params = message, params
 
 
 @dataclass(frozen=True)

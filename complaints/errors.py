@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -12,24 +13,25 @@ from .attachments import StorageError
 from .crypto import IntegrityFailure
 from .extensions import db
 from .services.case_access import CaseNotFound, CaseShredded
+from .translatable import N_
 
 log = logging.getLogger("complaints")
 
 MESSAGES = {
-    400: ("The request could not be understood",
-          "Something in the form was missing or malformed. Go back, check it and send it again."),
-    403: ("Not allowed", "You can't do this."),
-    404: ("Page not found", "There is nothing here. Check the address, or start again from the home page."),
-    405: ("Not allowed", "This page can't be used that way."),
-    413: ("Too large",
-          "What you sent is larger than we accept. Each file may be at most {upload} MB. "
-          "Go back and choose a smaller file; nothing was saved."),
-    429: ("Please wait",
-          "There have been too many attempts in a short time. Wait a few minutes and try again."),
-    500: ("Something went wrong",
-          "We could not complete this. Nothing half-done was kept. Please try again in a moment."),
-    503: ("Please try again",
-          "The service is busy or briefly unavailable. Nothing was saved; please try again in a moment."),
+    400: (N_("The request could not be understood"),
+          N_("Something in the form was missing or malformed. Go back, check it and send it again.")),
+    403: (N_("Not allowed"), N_("You can't do this.")),
+    404: (N_("Page not found"), N_("There is nothing here. Check the address, or start again from the home page.")),
+    405: (N_("Not allowed"), N_("This page can't be used that way.")),
+    413: (N_("Too large"),
+          N_("What you sent is larger than we accept. Each file may be at most %(upload)s MB. "
+             "Go back and choose a smaller file; nothing was saved.")),
+    429: (N_("Please wait"),
+          N_("There have been too many attempts in a short time. Wait a few minutes and try again.")),
+    500: (N_("Something went wrong"),
+          N_("We could not complete this. Nothing half-done was kept. Please try again in a moment.")),
+    503: (N_("Please try again"),
+          N_("The service is busy or briefly unavailable. Nothing was saved; please try again in a moment.")),
 }
 
 
@@ -40,8 +42,9 @@ def render_error(code: int, title: str | None = None, text: str | None = None,
     from flask import current_app
 
     default_title, default_text = MESSAGES.get(code, MESSAGES[500])
-    title = title or default_title
-    text = (text or default_text).format(upload=current_app.config["MAX_UPLOAD_MB"])
+    title = gettext(title or default_title)
+    # Titles and texts are N_-marked templates, translated here for the visitor.
+    text = gettext(text or default_text, upload=current_app.config["MAX_UPLOAD_MB"])
     for without_account in ((False, True) if account_menu else (True,)):
         try:
             return render_template("errors/error.html", code=code, title=title, text=text,
@@ -57,9 +60,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
         return render_error(
-            400, "This form has expired",
-            "For your safety, forms stop working after a while or when opened in another "
-            "window. Go back, reload the page and send it again.")
+            400, N_("This form has expired"),
+            N_("For your safety, forms stop working after a while or when opened in another "
+               "window. Go back, reload the page and send it again."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
@@ -88,9 +91,9 @@ def register(app: Flask) -> None:
         db.session.rollback()
         log.error("%s", error)  # e.g. "attachment store not writable (No space left on device)"
         return render_error(
-            503, "Files can't be stored just now",
-            "The files could not be written because of a problem on our side. Nothing was "
-            "saved. Please try again later; if it goes on, tell the administrator.")
+            503, N_("Files can't be stored just now"),
+            N_("The files could not be written because of a problem on our side. Nothing was "
+               "saved. Please try again later; if it goes on, tell the administrator."))
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 
 from flask import Flask, current_app, request
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
@@ -74,6 +75,7 @@ db = Database()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=client_key, headers_enabled=False)
+babel = Babel()
 
 
 def register(app: Flask) -> None:
@@ -88,4 +90,9 @@ def register(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = None  # our per-user nonce does this job (auth)
+    from .i18n import select_locale
+
+    # Catalogues live in complaints/translations (relative to the package, so installs find them).
+    babel.init_app(app, default_locale="en_GB", default_timezone="UTC",
+                   default_translation_directories="translations", locale_selector=select_locale)
 

@@ -11,6 +11,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from .translatable import N_
+
 ALLOWED = {
     "image/jpeg": "JPEG photo",
     "image/png": "PNG image",
@@ -19,7 +21,7 @@ ALLOWED = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document (.docx)",
     "application/vnd.oasis.opendocument.text": "OpenDocument text (.odt)",
 }
-ALLOWED_NAMES = "JPEG, PNG, PDF, plain text, Word (.docx) and OpenDocument (.odt)"
+ALLOWED_NAMES = N_("JPEG, PNG, PDF, plain text, Word (.docx) and OpenDocument (.odt)")
 
 
 class UnsupportedFile(Exception):
@@ -63,7 +65,8 @@ def sniff(data: bytes) -> str | None:
 def clean(data: bytes, keep_metadata: bool = False) -> CleanFile:
     content_type = sniff(data)
     if content_type is None:
-        raise UnsupportedFile(f"This type of file is not accepted. Accepted: {ALLOWED_NAMES}.")
+        # The message is a template (N_); services fill in ``allowed`` when they translate it.
+        raise UnsupportedFile(N_("This type of file is not accepted. Accepted: %(allowed)s."))
     if keep_metadata or content_type == "text/plain":
         return CleanFile(content_type, data, content_type == "text/plain")
     try:
@@ -71,8 +74,8 @@ def clean(data: bytes, keep_metadata: bool = False) -> CleanFile:
     except UnsupportedFile:
         raise
     except Exception:  # a damaged file: refuse rather than store hidden data
-        raise UnsupportedFile("This file seems damaged and could not be checked for hidden "
-                              "information. Try saving it again, or choose another file.") from None
+        raise UnsupportedFile(N_("This file seems damaged and could not be checked for hidden "
+                                 "information. Try saving it again, or choose another file.")) from None
     return CleanFile(content_type, cleaned, True)
 
 

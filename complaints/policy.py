@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from .models import Assignment, Case
+from .translatable import N_
 
 # Which staff role may hold an assignment in each capacity.
 CAPACITY_ROLES: dict[str, str] = {
@@ -93,19 +94,19 @@ def assignment_conflicts(user: Any, case: Case) -> list[Conflict]:
 
     session = object_session(case)
     if session is None:
-        return [Conflict("unknown", "The case could not be checked.", True)]
+        return [Conflict("unknown", N_("The case could not be checked."), True)]
     found: list[Conflict] = []
     respondents = list(session.execute(
         select(CaseParty).where(CaseParty.case_id == case.id, CaseParty.kind == "respondent")
     ).scalars())
     if any(p.user_id == user.id for p in respondents):
-        found.append(Conflict("respondent", "is named as a respondent in this case", True))
+        found.append(Conflict("respondent", N_("is named as a respondent in this case"), True))
     if session.get(CaseExclusion, (case.id, user.id)) is not None:
-        found.append(Conflict("excluded", "was excluded by the complainant", True))
+        found.append(Conflict("excluded", N_("was excluded by the complainant"), True))
     if session.execute(select(Assignment.id).where(
             Assignment.case_id == case.id, Assignment.user_id == user.id,
             Assignment.recused.is_(True)).limit(1)).first():
-        found.append(Conflict("recused", "recused from this case", True))
+        found.append(Conflict("recused", N_("recused from this case"), True))
     if user.unit_id is not None:
         chain: set[int] = set()
         for start in {case.respondent_unit_id, *(p.unit_id for p in respondents)} - {None}:
@@ -114,8 +115,8 @@ def assignment_conflicts(user: Any, case: Case) -> list[Conflict]:
                 chain.add(unit.id)
                 unit = session.get(Unit, unit.parent_id) if unit.parent_id else None
         if user.unit_id in chain:
-            found.append(Conflict("unit_chain", "serves in the respondent's unit or in its chain "
-                                  "of command", False))
+            found.append(Conflict("unit_chain", N_("serves in the respondent's unit or in its chain "
+                                     "of command"), False))
     return found
 
 

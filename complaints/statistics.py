@@ -38,6 +38,7 @@ from sqlalchemy.types import Float
 
 from .disclosure import Breakdown, FilterRefused, Figure, group_periods, primary, protect_line, publish_breakdown
 from .models import Case, Consultation, Deadline, ProtectiveMeasure, Transition
+from .translatable import N_
 
 FEEDBACK_DAYS = 90  # EU 2019/1937 Art. 9(1)(f): feedback within three months
 OTHER_CODE = "__unlisted__"  # a code found in the data but not in the vocabulary
@@ -161,35 +162,35 @@ DERIVED = {"protection": _protection, "retaliation": _retaliation, "sanction": _
            "decision_deadline": _decision, "feedback_deadline": _feedback}
 
 CASE_DIMENSIONS = (
-    Dimension("category", "Category", Case.category),
-    Dimension("channel", "Channel", Case.channel),
-    Dimension("route", "Route", Case.route),
-    Dimension("outcome", "Outcome", Case.outcome),
-    Dimension("state", "Current stage", Case.state),
-    Dimension("complainant_sex", "Sex of the person reporting", Case.complainant_sex),
-    Dimension("respondent_sex", "Sex of the person reported", Case.respondent_sex),
-    Dimension("complainant_rank_band", "Rank band of the person reporting", Case.complainant_rank_band),
-    Dimension("respondent_rank_band", "Rank band of the person reported", Case.respondent_rank_band),
-    Dimension("respondent_relation", "Hierarchical relation", Case.respondent_relation),
-    Dimension("unit_group", "Unit group", Case.unit_group),
-    Dimension("protection", "Protective measures"),
-    Dimension("retaliation", "Retaliation reports"),
-    Dimension("sanction", "Sanctions"),
-    Dimension("appeal", "Appeals"),
-    Dimension("acknowledgement_deadline", "Acknowledgement within the deadline"),
-    Dimension("decision_deadline", "Decision within the deadlines"),
-    Dimension("feedback_deadline", "Feedback within three months"),
+    Dimension("category", N_("Category"), Case.category),
+    Dimension("channel", N_("Channel"), Case.channel),
+    Dimension("route", N_("Route"), Case.route),
+    Dimension("outcome", N_("Outcome"), Case.outcome),
+    Dimension("state", N_("Current stage"), Case.state),
+    Dimension("complainant_sex", N_("Sex of the person reporting"), Case.complainant_sex),
+    Dimension("respondent_sex", N_("Sex of the person reported"), Case.respondent_sex),
+    Dimension("complainant_rank_band", N_("Rank band of the person reporting"), Case.complainant_rank_band),
+    Dimension("respondent_rank_band", N_("Rank band of the person reported"), Case.respondent_rank_band),
+    Dimension("respondent_relation", N_("Hierarchical relation"), Case.respondent_relation),
+    Dimension("unit_group", N_("Unit group"), Case.unit_group),
+    Dimension("protection", N_("Protective measures")),
+    Dimension("retaliation", N_("Retaliation reports")),
+    Dimension("sanction", N_("Sanctions")),
+    Dimension("appeal", N_("Appeals")),
+    Dimension("acknowledgement_deadline", N_("Acknowledgement within the deadline")),
+    Dimension("decision_deadline", N_("Decision within the deadlines")),
+    Dimension("feedback_deadline", N_("Feedback within three months")),
 )
 CONSULTATION_DIMENSIONS = (
-    Dimension("consultation_outcome", "Outcome of the consultation", Consultation.outcome),
-    Dimension("consultation_category", "Subject of the consultation", Consultation.category),
-    Dimension("consultation_sex", "Sex of the person consulting", Consultation.complainant_sex),
-    Dimension("consultation_unit_group", "Unit group", Consultation.unit_group),
+    Dimension("consultation_outcome", N_("Outcome of the consultation"), Consultation.outcome),
+    Dimension("consultation_category", N_("Subject of the consultation"), Consultation.category),
+    Dimension("consultation_sex", N_("Sex of the person consulting"), Consultation.complainant_sex),
+    Dimension("consultation_unit_group", N_("Unit group"), Consultation.unit_group),
 )
 TIMINGS = (
-    ("acknowledgement", "Days from report to acknowledgement", Case.submitted_at, Case.acknowledged_at),
-    ("decision", "Days from report to decision", Case.submitted_at, Case.decided_at),
-    ("feedback", "Days from acknowledgement to first feedback", Case.acknowledged_at, Case.first_feedback_at),
+    ("acknowledgement", N_("Days from report to acknowledgement"), Case.submitted_at, Case.acknowledged_at),
+    ("decision", N_("Days from report to decision"), Case.submitted_at, Case.decided_at),
+    ("feedback", N_("Days from acknowledgement to first feedback"), Case.acknowledged_at, Case.first_feedback_at),
 )
 
 
@@ -254,6 +255,7 @@ class Population:
     groups: tuple[Group, ...]
     unpublished_quarters: tuple[int, ...]  # completed, but the group under k is not closed
     unpublished_total: Figure | None
+    unpublished_label: str  # e.g. "Q3–Q4 2026", or "" when nothing is held back
     total: int
     breakdowns: dict[str, Breakdown] = field(default_factory=dict)
 
@@ -274,11 +276,13 @@ class YearReport:
             if quarter in group.quarters:
                 return index
         if quarter not in self.completed:
-            raise FilterRefused(f"Q{quarter} {self.year} has not ended yet. Figures of a quarter are "
-                                "published once it is over, so that they no longer change.")
+            raise FilterRefused(N_("Q%(quarter)s %(year)s has not ended yet. Figures of a quarter are "
+                                   "published once it is over, so that they no longer change."),
+                                quarter=quarter, year=self.year)
         raise FilterRefused(
-            f"Fewer than {self.threshold} cases were filed from Q{quarter} {self.year} on, so this "
-            f"quarter is published only once later quarters bring the group to {self.threshold} cases.")
+            N_("Fewer than %(k)s cases were filed from Q%(quarter)s %(year)s on, so this quarter is "
+               "published only once later quarters bring the group to %(k)s cases."),
+            k=self.threshold, quarter=quarter, year=self.year)
 
 
 def _bound(value: datetime, column: Any) -> datetime | date:
@@ -362,6 +366,7 @@ def _publish_population(year: int, quarters: list[int], raw: dict[str, Any],
     population = Population(
         groups=groups, unpublished_quarters=tuple(quarters[i] for i in trailing),
         unpublished_total=Figure(trailing_total, primary(trailing_total, k)) if trailing else None,
+        unpublished_label=quarter_label(year, [quarters[i] for i in trailing]) if trailing else "",
         total=sum(g.total for g in groups), breakdowns=breakdowns)
     return population, closed
 
@@ -399,12 +404,13 @@ def publish(raw: dict[str, Any], k: int) -> YearReport:
     """The figures fit to publish from a year's raw counts, or FilterRefused."""
     year, quarters = raw["year"], list(raw["quarters"])
     if not quarters:
-        raise FilterRefused(f"No quarter of {year} has ended yet. Figures are published by completed "
-                            "quarters, so that they no longer change once shown.")
+        raise FilterRefused(N_("No quarter of %(year)s has ended yet. Figures are published by "
+                               "completed quarters, so that they no longer change once shown."), year=year)
     cases, closed = _publish_population(year, quarters, raw["cases"], CASE_DIMENSIONS, k)
     if not cases.groups:
-        raise FilterRefused(f"Fewer than {k} cases were filed in the completed quarters of {year}. "
-                            "To protect the people concerned, no figures are shown for this year.")
+        raise FilterRefused(N_("Fewer than %(k)s cases were filed in the completed quarters of %(year)s. "
+                               "To protect the people concerned, no figures are shown for this year."),
+                            k=k, year=year)
     consultations, _ = _publish_population(year, quarters, raw["consultations"], CONSULTATION_DIMENSIONS, k)
     return YearReport(year=year, threshold=k, as_of=datetime.fromisoformat(raw["computed_at"]),
                       completed=tuple(quarters), cases=cases,

@@ -12,28 +12,52 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable, Iterable
 
+from .translatable import N_
+
 # --- states ------------------------------------------------------------------------------
 
 STATES: dict[str, str] = {
-    "submitted": "report received, not yet acknowledged",
-    "acknowledged": "receipt confirmed to the complainant",
-    "triage": "scope, category, risk and route being assessed",
-    "referred_external": "criminal or SEA matter passed to an external body",
-    "mediation_proposed": "mediation offered to both parties",
-    "mediator_selection": "parties choosing a mediator",
-    "mediation_in_progress": "closed, confidential mediation under way",
-    "resolved_by_agreement": "written agreement with measures reached",
-    "preliminary_inquiry": "informal check of the allegations before a full investigation",
-    "formal_investigation": "fact-finding: hearing both parties and witnesses",
-    "decision_pending": "investigation report with the responsible authority",
-    "decided": "decision taken, to be delivered",
-    "appeal_window": "decision delivered; time to appeal runs",
-    "appeal_review": "second-instance review of an appeal",
-    "monitoring": "follow-up for retaliation and repeat conduct",
-    "closed": "final",
-    "withdrawn": "withdrawn by the complainant",
-    "rejected": "out of scope or time-barred, with other routes explained",
+    "submitted": N_("report received, not yet acknowledged"),
+    "acknowledged": N_("receipt confirmed to the complainant"),
+    "triage": N_("scope, category, risk and route being assessed"),
+    "referred_external": N_("criminal or SEA matter passed to an external body"),
+    "mediation_proposed": N_("mediation offered to both parties"),
+    "mediator_selection": N_("parties choosing a mediator"),
+    "mediation_in_progress": N_("closed, confidential mediation under way"),
+    "resolved_by_agreement": N_("written agreement with measures reached"),
+    "preliminary_inquiry": N_("informal check of the allegations before a full investigation"),
+    "formal_investigation": N_("fact-finding: hearing both parties and witnesses"),
+    "decision_pending": N_("investigation report with the responsible authority"),
+    "decided": N_("decision taken, to be delivered"),
+    "appeal_window": N_("decision delivered; time to appeal runs"),
+    "appeal_review": N_("second-instance review of an appeal"),
+    "monitoring": N_("follow-up for retaliation and repeat conduct"),
+    "closed": N_("final"),
+    "withdrawn": N_("withdrawn by the complainant"),
+    "rejected": N_("out of scope or time-barred, with other routes explained"),
 }
+# Short names of the stages, for lists and badges (STATES above says what each means).
+STATE_LABELS = {
+    "submitted": N_("Submitted"),
+    "acknowledged": N_("Acknowledged"),
+    "triage": N_("Triage"),
+    "referred_external": N_("Referred external"),
+    "mediation_proposed": N_("Mediation proposed"),
+    "mediator_selection": N_("Mediator selection"),
+    "mediation_in_progress": N_("Mediation in progress"),
+    "resolved_by_agreement": N_("Resolved by agreement"),
+    "preliminary_inquiry": N_("Preliminary inquiry"),
+    "formal_investigation": N_("Formal investigation"),
+    "decision_pending": N_("Decision pending"),
+    "decided": N_("Decided"),
+    "appeal_window": N_("Appeal window"),
+    "appeal_review": N_("Appeal review"),
+    "monitoring": N_("Monitoring"),
+    "closed": N_("Closed"),
+    "withdrawn": N_("Withdrawn"),
+    "rejected": N_("Rejected"),
+}
+
 FINAL_STATES = frozenset({"closed"})
 # States in which the complainant may still withdraw.
 WITHDRAWABLE = frozenset({
@@ -45,40 +69,40 @@ WITHDRAWABLE = frozenset({
 OPEN_STATES = frozenset(STATES) - {"closed"}
 
 OUTCOMES = {
-    "substantiated": "substantiated",
-    "partly_substantiated": "partly substantiated",
-    "not_substantiated": "not substantiated",
-    "abusive_complaint": "abusive or knowingly false complaint",
+    "substantiated": N_("substantiated"),
+    "partly_substantiated": N_("partly substantiated"),
+    "not_substantiated": N_("not substantiated"),
+    "abusive_complaint": N_("abusive or knowingly false complaint"),
 }
 SANCTIONS = {
-    "": "none",
-    "warning": "warning",
-    "suspension": "suspension without pay (4-30 working days)",
-    "transfer": "permanent transfer",
-    "dismissal": "dismissal",
-    "other": "other disciplinary measure",
+    "": N_("none"),
+    "warning": N_("warning"),
+    "suspension": N_("suspension without pay (4-30 working days)"),
+    "transfer": N_("permanent transfer"),
+    "dismissal": N_("dismissal"),
+    "other": N_("other disciplinary measure"),
 }
 APPEAL_OUTCOMES = {"upheld": "decision upheld", "changed": "decision changed"}
 CLOSURE_REASONS = {
-    "monitoring_complete": "monitoring period ended without new incidents",
-    "external_result": "external body's result recorded",
-    "withdrawn": "withdrawn by the complainant",
-    "rejected": "rejected, other routes explained",
-    "agreement_fulfilled": "mediation agreement fulfilled",
+    "monitoring_complete": N_("monitoring period ended without new incidents"),
+    "external_result": N_("external body's result recorded"),
+    "withdrawn": N_("withdrawn by the complainant"),
+    "rejected": N_("rejected, other routes explained"),
+    "agreement_fulfilled": N_("mediation agreement fulfilled"),
 }
 REJECTION_REASONS = {
-    "out_of_scope": "out of the scope of this procedure",
-    "time_barred": "time-barred for the statutory mobbing track (6 months)",
-    "duplicate": "duplicate of another case",
-    "insufficient": "not enough information to act, after attempts to ask",
+    "out_of_scope": N_("out of the scope of this procedure"),
+    "time_barred": N_("time-barred for the statutory mobbing track (6 months)"),
+    "duplicate": N_("duplicate of another case"),
+    "insufficient": N_("not enough information to act, after attempts to ask"),
 }
 PROTECTIVE_MEASURES = {
-    "separation": "separation of the parties",
-    "transfer_respondent": "transfer of the respondent",
-    "suspension_on_pay": "suspension of the respondent on pay",
-    "schedule_change": "change of duty schedule",
-    "no_contact": "no-contact instruction",
-    "other": "other measure",
+    "separation": N_("separation of the parties"),
+    "transfer_respondent": N_("transfer of the respondent"),
+    "suspension_on_pay": N_("suspension of the respondent on pay"),
+    "schedule_change": N_("change of duty schedule"),
+    "no_contact": N_("no-contact instruction"),
+    "other": N_("other measure"),
 }
 
 # --- facts a guard may look at ------------------------------------------------------------
@@ -119,9 +143,9 @@ def always(facts: CaseFacts, inputs: Inputs) -> str | None:
 
 def mediation_possible(facts: CaseFacts, inputs: Inputs) -> str | None:
     if facts.anonymous:
-        return "Mediation needs identified parties; this complaint is anonymous."
+        return N_("Mediation needs identified parties; this complaint is anonymous.")
     if not facts.category_mediable:
-        return ("Mediation is never offered for this category (sexual harassment, abuse or "
+        return N_("Mediation is never offered for this category (sexual harassment, abuse or "
                 "other conduct where confronting the respondent would re-traumatise).")
     return None
 
@@ -131,62 +155,62 @@ def both_consent(facts: CaseFacts, inputs: Inputs) -> str | None:
     if refusal:
         return refusal
     if not (facts.complainant_consent and facts.respondent_consent):
-        return "Both parties must consent to mediation; record both consents first."
+        return N_("Both parties must consent to mediation; record both consents first.")
     return None
 
 
 def mediator_assigned(facts: CaseFacts, inputs: Inputs) -> str | None:
     if not facts.has_mediator:
-        return "Assign the mediator the parties agreed on before starting mediation."
+        return N_("Assign the mediator the parties agreed on before starting mediation.")
     return None
 
 
 def not_yet_extended(facts: CaseFacts, inputs: Inputs) -> str | None:
     if facts.investigation_extended:
-        return "The investigation has already been extended once; only one extension is allowed."
+        return N_("The investigation has already been extended once; only one extension is allowed.")
     return None
 
 
 def needs_outcome(facts: CaseFacts, inputs: Inputs) -> str | None:
     if inputs.outcome not in OUTCOMES:
-        return "Choose the outcome of the decision."
+        return N_("Choose the outcome of the decision.")
     return None
 
 
 def needs_appeal_outcome(facts: CaseFacts, inputs: Inputs) -> str | None:
     if inputs.outcome not in APPEAL_OUTCOMES:
-        return "Choose whether the decision is upheld or changed."
+        return N_("Choose whether the decision is upheld or changed.")
     return None
 
 
 def needs_rejection_reason(facts: CaseFacts, inputs: Inputs) -> str | None:
     if inputs.code not in REJECTION_REASONS:
-        return "Choose the reason for rejecting."
+        return N_("Choose the reason for rejecting.")
     return None
 
 
 def appeal_window_over(facts: CaseFacts, inputs: Inputs) -> str | None:
     if not facts.appeal_window_elapsed:
-        return "The appeal window is still open."
+        return N_("The appeal window is still open.")
     return None
 
 
 def monitoring_over_or_reason(facts: CaseFacts, inputs: Inputs) -> str | None:
     if not facts.monitoring_elapsed and not inputs.reason.strip():
-        return "The monitoring period has not ended; give a reason to close early."
+        return N_("The monitoring period has not ended; give a reason to close early.")
     return None
 
 
 def serious_conduct(facts: CaseFacts, inputs: Inputs) -> str | None:
     if facts.category_mediable:
-        return ("Only serious conduct (sexual harassment, abuse, retaliation...) may continue "
+        return N_("Only serious conduct (sexual harassment, abuse, retaliation...) may continue "
                 "ex officio after a withdrawal.")
     return None
 
 
 def referral_grounds(facts: CaseFacts, inputs: Inputs) -> str | None:
     if not facts.category_external and not inputs.reason.strip():
-        return "Say which facts suggest a criminal offence."
+        return N_("Say which facts suggest a criminal offence.")
     return None
 
 
@@ -215,91 +239,91 @@ def _rule(action: str, sources: Iterable[str], target: str, actors: Iterable[str
 
 RULES: tuple[Rule, ...] = (
     _rule("acknowledge", ["submitted"], "acknowledged", ["intake"],
-          "Acknowledge receipt", deadline="feedback", follow_with="begin_triage",
+          N_("Acknowledge receipt"), deadline="feedback", follow_with="begin_triage",
           source_note="EU 2019/1937 Art. 9(1)(b): acknowledge within 7 days; 3 proposed"),
     _rule("begin_triage", ["acknowledged"], "triage", ["system", "intake"],
-          "Begin assessment", deadline="triage", source_note="S2 -> S3 automatic"),
+          N_("Begin assessment"), deadline="triage", source_note="S2 -> S3 automatic"),
     _rule("refer_external", ["triage", "preliminary_inquiry"], "referred_external", ["intake"],
-          "Refer to an external body (criminal / SEA)", guard=referral_grounds,
+          N_("Refer to an external body (criminal / SEA)"), guard=referral_grounds,
           sets_route="external", source_note="S3 -> S4, JSP 763, NATO SEA policy"),
     _rule("propose_mediation", ["triage", "preliminary_inquiry"], "mediation_proposed", ["intake"],
-          "Propose mediation", guard=mediation_possible, deadline="mediation_proposal",
+          N_("Propose mediation"), guard=mediation_possible, deadline="mediation_proposal",
           sets_route="mediation", source_note="Serbia Art. 15 (3 days); N. Macedonia 8 days"),
     _rule("accept_mediation", ["mediation_proposed"], "mediator_selection", ["intake"],
-          "Both parties accept: choose a mediator", guard=both_consent,
+          N_("Both parties accept: choose a mediator"), guard=both_consent,
           deadline="mediator_selection", source_note="Serbia Art. 15-16"),
     _rule("decline_mediation", ["mediation_proposed", "mediator_selection"], "formal_investigation",
-          ["intake", "decision"], "A party declines / no mediator agreed: investigate",
+          ["intake", "decision"], N_("A party declines / no mediator agreed: investigate"),
           deadline="investigation", needs_reason=True, sets_route="investigation",
           source_note="S5 -> S9, S6 -> S9; Serbia Art. 20"),
     _rule("start_mediation", ["mediator_selection"], "mediation_in_progress", ["intake", "decision"],
-          "Mediator agreed: start mediation", guard=mediator_assigned, deadline="mediation",
+          N_("Mediator agreed: start mediation"), guard=mediator_assigned, deadline="mediation",
           source_note="Serbia Art. 17-18: 8 days, up to 30"),
     _rule("record_agreement", ["mediation_in_progress"], "resolved_by_agreement", ["mediator"],
-          "Record the written agreement", needs_reason=True, source_note="Serbia Art. 19(1)"),
+          N_("Record the written agreement"), needs_reason=True, source_note="Serbia Art. 19(1)"),
     _rule("end_mediation", ["mediation_in_progress"], "formal_investigation", ["mediator"],
-          "Mediation failed or discontinued: investigate", needs_reason=True,
+          N_("Mediation failed or discontinued: investigate"), needs_reason=True,
           deadline="investigation", sets_route="investigation", source_note="Serbia Art. 19-20, 23"),
     _rule("register_agreement", ["resolved_by_agreement"], "monitoring", ["intake"],
-          "Register the agreement and start monitoring", deadline="monitoring",
+          N_("Register the agreement and start monitoring"), deadline="monitoring",
           source_note="S8 -> S14"),
     _rule("open_inquiry", ["triage"], "preliminary_inquiry", ["intake"],
-          "Open a preliminary inquiry", deadline="preliminary_inquiry",
+          N_("Open a preliminary inquiry"), deadline="preliminary_inquiry",
           source_note="BiH MoD Inspector General: preliminary before full investigation"),
     _rule("open_investigation", ["triage", "preliminary_inquiry"], "formal_investigation", ["intake"],
-          "Open a formal investigation", deadline="investigation", sets_route="investigation",
+          N_("Open a formal investigation"), deadline="investigation", sets_route="investigation",
           source_note="S3 -> S9 within 5 days of receipt"),
     _rule("resolve_informally", ["preliminary_inquiry"], "monitoring", ["intake"],
-          "Resolved informally: start monitoring", guard=mediation_possible, needs_reason=True,
+          N_("Resolved informally: start monitoring"), guard=mediation_possible, needs_reason=True,
           deadline="monitoring", sets_route="informal", source_note="workflow-sources sect. 8"),
     _rule("reject", ["triage", "preliminary_inquiry"], "rejected", ["intake"],
-          "Reject (with reasons and other routes)", guard=needs_rejection_reason,
+          N_("Reject (with reasons and other routes)"), guard=needs_rejection_reason,
           needs_reason=True, source_note="Serbia Art. 22; Spadijer v. Montenegro"),
     _rule("extend_investigation", ["formal_investigation"], "formal_investigation",
-          ["investigator"], "Extend the investigation once (with reasons)",
+          ["investigator"], N_("Extend the investigation once (with reasons)"),
           guard=not_yet_extended, needs_reason=True, deadline="investigation_extension",
           source_note="proposal: one extension of up to 30 days with reasons"),
     _rule("submit_report", ["formal_investigation"], "decision_pending", ["investigator"],
-          "Submit the investigation report", needs_reason=True, deadline="decision",
+          N_("Submit the investigation report"), needs_reason=True, deadline="decision",
           source_note="S9 -> S10 within 30 days"),
     _rule("criminal_elements", ["formal_investigation"], "referred_external", ["investigator"],
-          "Criminal elements found: refer externally", needs_reason=True, sets_route="external",
+          N_("Criminal elements found: refer externally"), needs_reason=True, sets_route="external",
           source_note="S9 -> S4"),
     _rule("decide", ["decision_pending"], "decided", ["decision"],
-          "Take the decision", guard=needs_outcome, needs_reason=True, deadline="delivery",
+          N_("Take the decision"), guard=needs_outcome, needs_reason=True, deadline="delivery",
           source_note="Serbia Art. 23; S10 -> S11 within 15 days"),
     _rule("deliver", ["decided"], "appeal_window", ["decision", "intake"],
-          "Decision delivered to both parties", deadline="appeal_window",
+          N_("Decision delivered to both parties"), deadline="appeal_window",
           source_note="UNAT 2023-1317; S11 -> S12 within 3 days"),
     _rule("appeal", ["appeal_window"], "appeal_review", ["complainant", "intake"],
-          "Appeal the decision", needs_reason=True, deadline="appeal_review",
+          N_("Appeal the decision"), needs_reason=True, deadline="appeal_review",
           source_note="S12 -> S13: 15-day window, mirroring Serbia Art. 29"),
     _rule("appeal_window_closed", ["appeal_window"], "monitoring", ["system", "intake"],
-          "No appeal lodged: start monitoring", guard=appeal_window_over, deadline="monitoring",
+          N_("No appeal lodged: start monitoring"), guard=appeal_window_over, deadline="monitoring",
           source_note="S12 -> S14"),
     _rule("decide_appeal", ["appeal_review"], "monitoring", ["appeal"],
-          "Decide the appeal", guard=needs_appeal_outcome, needs_reason=True,
+          N_("Decide the appeal"), guard=needs_appeal_outcome, needs_reason=True,
           deadline="monitoring", source_note="S13 -> S14 within 30 days"),
     _rule("reinvestigate", ["appeal_review"], "formal_investigation", ["appeal"],
-          "Send back for re-investigation", needs_reason=True, deadline="investigation",
+          N_("Send back for re-investigation"), needs_reason=True, deadline="investigation",
           source_note="S13 -> S9"),
     _rule("record_external_result", ["referred_external"], "monitoring", ["intake"],
-          "Record the external body's result and monitor", needs_reason=True,
+          N_("Record the external body's result and monitor"), needs_reason=True,
           deadline="monitoring", source_note="S4 -> S14"),
     _rule("close", ["monitoring", "referred_external"], "closed", ["intake"],
-          "Close the case", guard=monitoring_over_or_reason, source_note="S14 -> S15"),
+          N_("Close the case"), guard=monitoring_over_or_reason, source_note="S14 -> S15"),
     _rule("withdraw", WITHDRAWABLE, "withdrawn", ["complainant"],
-          "Withdraw the complaint", source_note="Serbia Art. 19 (withdrawal)"),
+          N_("Withdraw the complaint"), source_note="Serbia Art. 19 (withdrawal)"),
     _rule("continue_ex_officio", ["withdrawn"], "formal_investigation", ["decision"],
-          "Continue ex officio (serious conduct)", guard=serious_conduct, needs_reason=True,
+          N_("Continue ex officio (serious conduct)"), guard=serious_conduct, needs_reason=True,
           deadline="investigation", sets_route="investigation", source_note="S16 -> S9, proposal"),
     _rule("close_withdrawn", ["withdrawn"], "closed", ["intake"],
-          "Close the withdrawn case", source_note="S16 -> S15"),
+          N_("Close the withdrawn case"), source_note="S16 -> S15"),
     _rule("reroute", ["rejected"], "triage", ["intake"],
-          "Re-route for a new assessment", needs_reason=True, deadline="triage",
+          N_("Re-route for a new assessment"), needs_reason=True, deadline="triage",
           source_note="S17 -> S3, proposal"),
     _rule("close_rejected", ["rejected"], "closed", ["intake"],
-          "Close the rejected case", source_note="S17 -> S15"),
+          N_("Close the rejected case"), source_note="S17 -> S15"),
 )
 RULES_BY_ACTION: dict[str, Rule] = {rule.action: rule for rule in RULES}
 
@@ -337,19 +361,19 @@ def check(facts: CaseFacts, action: str, actors: Iterable[str], inputs: Inputs =
     """The rule for ``action`` if these actors may take it now, else TransitionRefused."""
     rule = RULES_BY_ACTION.get(action)
     if rule is None:
-        raise TransitionRefused("This action does not exist.")
+        raise TransitionRefused(N_("This action does not exist."))
     if facts.state not in rule.sources:
-        raise TransitionRefused(
+        raise TransitionRefused(N_(
             "This step is no longer possible: the case has moved on (someone may have acted "
             "first). Nothing was changed; the page now shows what can be done."
-        )
+        ))
     if not (rule.actors & set(actors)):
-        raise TransitionRefused("Your assignment on this case does not allow this step.")
+        raise TransitionRefused(N_("Your assignment on this case does not allow this step."))
     refusal = rule.guard(facts, inputs)
     if refusal:
         raise TransitionRefused(refusal)
     if rule.needs_reason and not inputs.reason.strip():
-        raise TransitionRefused("Give the reasons for this step; they are kept encrypted.")
+        raise TransitionRefused(N_("Give the reasons for this step; they are kept encrypted."))
     return rule
 
 

@@ -27,7 +27,10 @@ def command(within: int, send_reminders: bool) -> None:
                    f"{status:7} {item.due_at:%Y-%m-%d}  {who}")
     if send_reminders and items:
         sender = current_app.config["SMTP_FROM"] or "complaints@localhost"
-        messages = reminders.reminder_messages(items, sender)
+        from ..i18n import BY_CODE
+
+        language = BY_CODE[current_app.config["LANGUAGE"]].locale
+        messages = reminders.reminder_messages(items, sender, language)
         try:
             sent = reminders.send(messages, current_app.config)
         except (OSError, RuntimeError) as error:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
@@ -7,13 +8,13 @@ from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optio
 from ..models import ROLES
 
 # An id a database column can hold; a larger number would overflow the driver (a 500).
-DATABASE_ID = NumberRange(min=0, max=2**31 - 1, message="Choose from the list.")
+DATABASE_ID = NumberRange(min=0, max=2**31 - 1, message=_l("Choose from the list."))
 
 ROLE_LABELS = {
-    "officer": "Complaint officer (intake)", "investigator": "Investigator", "mediator": "Mediator",
-    "decision": "Decision maker", "appeal": "Appeal authority", "trust": "Person of trust",
-    "coordinator": "Coordinator", "gem": "Gender equality mechanism analyst",
-    "auditor": "Auditor", "admin": "Administrator",
+    "officer": _l("Complaint officer (intake)"), "investigator": _l("Investigator"), "mediator": _l("Mediator"),
+    "decision": _l("Decision maker"), "appeal": _l("Appeal authority"), "trust": _l("Person of trust"),
+    "coordinator": _l("Coordinator"), "gem": _l("Gender equality mechanism analyst"),
+    "auditor": _l("Auditor"), "admin": _l("Administrator"),
 }
 
 
@@ -23,31 +24,31 @@ class RolesField(SelectMultipleField):
 
 
 class AccountForm(FlaskForm):
-    username = StringField("User name", validators=[DataRequired("Choose a user name."), Length(max=64)])
-    display_name = StringField("Name shown to colleagues", validators=[Optional(), Length(max=120)])
+    username = StringField(_l("User name"), validators=[DataRequired(_l("Choose a user name.")), Length(max=64)])
+    display_name = StringField(_l("Name shown to colleagues"), validators=[Optional(), Length(max=120)])
     # A plain shape check: WTForms' Email() needs the email_validator package (not a
     # dependency), without which it raised on every address (a 500).
-    email = EmailField("E-mail (deadline reminders only)", validators=[
-        Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an address like name@example.org."),
+    email = EmailField(_l("E-mail (deadline reminders only)"), validators=[
+        Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an address like name@example.org.")),
         Length(max=254)])
-    unit_id = SelectField("Unit", coerce=int, validate_choice=False, validators=[DATABASE_ID])
-    roles = RolesField("Roles", choices=[(r, ROLE_LABELS[r]) for r in ROLES],
-                       validators=[DataRequired("Choose at least one role.")])
-    password = PasswordField("Initial password", validators=[DataRequired("Set an initial password.")])
-    confirm = PasswordField("Initial password again",
-                            validators=[EqualTo("password", "The two passwords differ.")])
+    unit_id = SelectField(_l("Unit"), coerce=int, validate_choice=False, validators=[DATABASE_ID])
+    roles = RolesField(_l("Roles"), choices=[(r, ROLE_LABELS[r]) for r in ROLES],
+                       validators=[DataRequired(_l("Choose at least one role."))])
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(_l("Set an initial password."))])
+    confirm = PasswordField(_l("Initial password again"),
+                            validators=[EqualTo("password", _l("The two passwords differ."))])
 
 
 class RolesForm(FlaskForm):
-    roles = RolesField("Roles", choices=[(r, ROLE_LABELS[r]) for r in ROLES],
-                       validators=[DataRequired("Choose at least one role.")])
+    roles = RolesField(_l("Roles"), choices=[(r, ROLE_LABELS[r]) for r in ROLES],
+                       validators=[DataRequired(_l("Choose at least one role."))])
 
 
 class UnitForm(FlaskForm):
-    name = StringField("Unit name", validators=[DataRequired("Give the unit's name."), Length(max=200)])
-    unit_group = StringField("Unit group (used in statistics)",
-                             validators=[DataRequired("Give the group."), Length(max=60)])
-    parent_id = SelectField("Next level up the chain of command", coerce=int, validate_choice=False,
+    name = StringField(_l("Unit name"), validators=[DataRequired(_l("Give the unit's name.")), Length(max=200)])
+    unit_group = StringField(_l("Unit group (used in statistics)"),
+                             validators=[DataRequired(_l("Give the group.")), Length(max=60)])
+    parent_id = SelectField(_l("Next level up the chain of command"), coerce=int, validate_choice=False,
                             validators=[DATABASE_ID])
 
 

@@ -1,12 +1,14 @@
 """Forms of the officer's and the coordinator's pages."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .. import workflow
+from . import translated_choices
 
 TEXT_LIMIT = 20_000
 
@@ -14,38 +16,38 @@ TEXT_LIMIT = 20_000
 class TransitionForm(FlaskForm):
     action = HiddenField(validators=[DataRequired()])
     version = IntegerField(validators=[InputRequired()])
-    reason = TextAreaField("Reasons (kept encrypted)", validators=[Length(max=TEXT_LIMIT)])
-    outcome = SelectField("Outcome", choices=[("", "Choose")] + list(workflow.OUTCOMES.items())
-                          + list(workflow.APPEAL_OUTCOMES.items()), validate_choice=False)
-    code = SelectField("Reason for rejecting",
-                       choices=[("", "Choose")] + list(workflow.REJECTION_REASONS.items()),
+    reason = TextAreaField(_l("Reasons (kept encrypted)"), validators=[Length(max=TEXT_LIMIT)])
+    outcome = SelectField(_l("Outcome"), choices=[("", _l("Choose"))] + translated_choices(workflow.OUTCOMES)
+                          + translated_choices(workflow.APPEAL_OUTCOMES), validate_choice=False)
+    code = SelectField(_l("Reason for rejecting"),
+                       choices=[("", _l("Choose"))] + translated_choices(workflow.REJECTION_REASONS),
                        validate_choice=False)
-    sanction = SelectField("Disciplinary sanction", choices=list(workflow.SANCTIONS.items()),
+    sanction = SelectField(_l("Disciplinary sanction"), choices=translated_choices(workflow.SANCTIONS),
                            validate_choice=False)
-    disciplinary_referral = BooleanField("Order a disciplinary procedure (reasonable suspicion)")
-    complainant_notice = TextAreaField("What the complainant is told",
+    disciplinary_referral = BooleanField(_l("Order a disciplinary procedure (reasonable suspicion)"))
+    complainant_notice = TextAreaField(_l("What the complainant is told"),
                                        validators=[Length(max=TEXT_LIMIT)])
 
 
 class MessageForm(FlaskForm):
-    body = TextAreaField("Message", validators=[DataRequired("Write the message first."),
+    body = TextAreaField(_l("Message"), validators=[DataRequired(_l("Write the message first.")),
                                                 Length(max=TEXT_LIMIT)])
-    internal = BooleanField("Internal note (the complainant does not see it)")
-    files = MultipleFileField("Files (optional)")
+    internal = BooleanField(_l("Internal note (the complainant does not see it)"))
+    files = MultipleFileField(_l("Files (optional)"))
 
 
 class MeasureForm(FlaskForm):
-    kind = SelectField("Measure", choices=[("", "Choose")] + list(workflow.PROTECTIVE_MEASURES.items()),
-                       validators=[DataRequired("Choose the kind of measure.")])
-    details = TextAreaField("Details (kept encrypted)", validators=[Length(max=TEXT_LIMIT)])
+    kind = SelectField(_l("Measure"), choices=[("", _l("Choose"))] + translated_choices(workflow.PROTECTIVE_MEASURES),
+                       validators=[DataRequired(_l("Choose the kind of measure."))])
+    details = TextAreaField(_l("Details (kept encrypted)"), validators=[Length(max=TEXT_LIMIT)])
 
 
 class ConsentForm(FlaskForm):
-    party = RadioField("Whose consent", choices=[("complainant", "Complainant"),
-                                                 ("respondent", "Respondent")],
-                       validators=[DataRequired("Choose whose consent this is.")])
-    consent = RadioField("Answer", choices=[("yes", "Consents"), ("no", "Does not consent")],
-                         validators=[DataRequired("Choose the answer.")])
+    party = RadioField(_l("Whose consent"), choices=[("complainant", _l("Complainant")),
+                                                 ("respondent", _l("Respondent"))],
+                       validators=[DataRequired(_l("Choose whose consent this is."))])
+    consent = RadioField(_l("Answer"), choices=[("yes", _l("Consents")), ("no", _l("Does not consent"))],
+                         validators=[DataRequired(_l("Choose the answer."))])
 
 
 class ConfirmForm(FlaskForm):
@@ -53,32 +55,32 @@ class ConfirmForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    capacity = SelectField("Capacity", choices=[
-        ("intake", "Complaint officer (intake)"), ("investigator", "Investigator"),
-        ("mediator", "Mediator"), ("decision", "Decision maker"), ("appeal", "Appeal authority"),
-        ("trust", "Person of trust")], validators=[DataRequired()])
-    user_id = SelectField("Staff member", coerce=int, validate_choice=False,
-                          validators=[DataRequired("Choose a staff member."),
-                                      NumberRange(min=1, max=2**31 - 1, message="Choose from the list.")])
+    capacity = SelectField(_l("Capacity"), choices=[
+        ("intake", _l("Complaint officer (intake)")), ("investigator", _l("Investigator")),
+        ("mediator", _l("Mediator")), ("decision", _l("Decision maker")), ("appeal", _l("Appeal authority")),
+        ("trust", _l("Person of trust"))], validators=[DataRequired()])
+    user_id = SelectField(_l("Staff member"), coerce=int, validate_choice=False,
+                          validators=[DataRequired(_l("Choose a staff member.")),
+                                      NumberRange(min=1, max=2**31 - 1, message=_l("Choose from the list."))])
 
 
 class ExceptionForm(AssignForm):
-    reason = TextAreaField("Why is the exception needed? (kept encrypted)",
-                           validators=[DataRequired("Give the reason."), Length(max=4000)])
+    reason = TextAreaField(_l("Why is the exception needed? (kept encrypted)"),
+                           validators=[DataRequired(_l("Give the reason.")), Length(max=4000)])
 
 
 class CaseFilterForm(FlaskForm):
     class Meta:
         csrf = False  # GET filters: codes only, never content
 
-    state = SelectField("State", choices=[("", "Any")] + [(s, s.replace("_", " ")) for s in workflow.STATES],
+    state = SelectField(_l("State"), choices=[("", _l("Any"))] + translated_choices(workflow.STATE_LABELS),
                         validators=[Optional()])
-    category = SelectField("Category", choices=[("", "Any")], validate_choice=False,
+    category = SelectField(_l("Category"), choices=[("", _l("Any"))], validate_choice=False,
                            validators=[Optional()])
-    overdue = BooleanField("Overdue only")
+    overdue = BooleanField(_l("Overdue only"))
     page = IntegerField(default=1, validators=[Optional()])
 
 
 class RetaliationForm(FlaskForm):
-    narrative = TextAreaField("What was reported (kept encrypted)",
-                              validators=[DataRequired("Describe what was reported."), Length(max=TEXT_LIMIT)])
+    narrative = TextAreaField(_l("What was reported (kept encrypted)"),
+                              validators=[DataRequired(_l("Describe what was reported.")), Length(max=TEXT_LIMIT)])

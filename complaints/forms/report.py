@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_babel import format_decimal, lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (BooleanField, DateField, RadioField, SelectField, SelectMultipleField,
@@ -24,15 +26,15 @@ def clean_text(value):  # type: ignore[no-untyped-def]
 
 TEXT = {"filters": [clean_text]}
 
-RANK_BANDS = [("", "Don't know / prefer not to say"), ("enlisted", "Soldier / sailor / airman"),
-              ("nco", "Non-commissioned officer"), ("junior_officer", "Junior officer"),
-              ("senior_officer", "Senior officer"), ("general", "General / flag officer"),
-              ("civilian", "Civilian employee")]
-SEXES = [("", "Prefer not to say"), ("female", "Female"), ("male", "Male"), ("other", "Other")]
-UNIT_GROUPS = [("", "Prefer not to say"), ("ministry", "Ministry"), ("general_staff", "General Staff"),
-               ("land_forces", "Land forces"), ("air_force", "Air force and air defence"),
-               ("navy", "Navy / river flotilla"), ("training", "Training and education"),
-               ("logistics", "Logistics"), ("deployment", "On deployment abroad"), ("other", "Other")]
+RANK_BANDS = [("", _l("Don't know / prefer not to say")), ("enlisted", _l("Soldier / sailor / airman")),
+              ("nco", _l("Non-commissioned officer")), ("junior_officer", _l("Junior officer")),
+              ("senior_officer", _l("Senior officer")), ("general", _l("General / flag officer")),
+              ("civilian", _l("Civilian employee"))]
+SEXES = [("", _l("Prefer not to say")), ("female", _l("Female")), ("male", _l("Male")), ("other", _l("Other"))]
+UNIT_GROUPS = [("", _l("Prefer not to say")), ("ministry", _l("Ministry")), ("general_staff", _l("General Staff")),
+               ("land_forces", _l("Land forces")), ("air_force", _l("Air force and air defence")),
+               ("navy", _l("Navy / river flotilla")), ("training", _l("Training and education")),
+               ("logistics", _l("Logistics")), ("deployment", _l("On deployment abroad")), ("other", _l("Other"))]
 
 
 class CheckboxList(SelectMultipleField):
@@ -41,97 +43,97 @@ class CheckboxList(SelectMultipleField):
 
 
 class ReportForm(FlaskForm):
-    category = RadioField("What happened?", validators=[DataRequired("Choose what best describes what happened.")])
-    narrative = TextAreaField("Tell us what happened, in your own words", validators=[
-        DataRequired("Please describe what happened."),
-        Length(max=NARRATIVE_LIMIT, message=f"Please keep it under {NARRATIVE_LIMIT:,} characters; add more later as a message.")], **TEXT)
-    last_incident_on = DateField("Date of the last incident (if you know it)", validators=[Optional()])
-    incident_when = StringField("When, and how often? (optional)", validators=[Length(max=SHORT_LIMIT)], **TEXT)
-    ongoing = BooleanField("It is still happening")
-    unit_group = SelectField("Where do you serve?", choices=UNIT_GROUPS, default="")
-    location = StringField("Where did it happen? (optional)", validators=[Length(max=SHORT_LIMIT)], **TEXT)
-    respondent_rank_band = SelectField("The person's rank or position", choices=RANK_BANDS, default="")
-    respondent_relation = RadioField("The person is your...", choices=[
-        ("superior", "Superior"), ("peer", "Colleague of similar rank"), ("subordinate", "Subordinate"),
-        ("other", "Other / don't know")], default="other")
-    respondent_sex = SelectField("The person's sex (optional)", choices=SEXES, default="")
-    respondent = TextAreaField("Who was involved? (optional)", validators=[Length(max=SHORT_LIMIT)], **TEXT)
-    witnesses = TextAreaField("Witnesses (optional)", validators=[Length(max=SHORT_LIMIT)], **TEXT)
-    wants = RadioField("What would you like to happen?", choices=[
-        ("information", "First, information and advice about my options"),
-        ("informal", "An informal solution (for example a conversation, or mediation where suitable)"),
-        ("formal", "A formal investigation")], validators=[DataRequired("Choose what you would like to happen.")])
-    protection_needed = RadioField("Do you need protection now?", choices=[
-        ("no", "No"), ("yes", "Yes")], default="no")
-    protection_details = TextAreaField("What protection do you need? (optional)",
+    category = RadioField(_l("What happened?"), validators=[DataRequired(_l("Choose what best describes what happened."))])
+    narrative = TextAreaField(_l("Tell us what happened, in your own words"), validators=[
+        DataRequired(_l("Please describe what happened.")),
+        Length(max=NARRATIVE_LIMIT, message=_l("Please keep it under %(limit)s characters; add more later as a message.", limit=LazyString(format_decimal, NARRATIVE_LIMIT)))], **TEXT)
+    last_incident_on = DateField(_l("Date of the last incident (if you know it)"), validators=[Optional()])
+    incident_when = StringField(_l("When, and how often? (optional)"), validators=[Length(max=SHORT_LIMIT)], **TEXT)
+    ongoing = BooleanField(_l("It is still happening"))
+    unit_group = SelectField(_l("Where do you serve?"), choices=UNIT_GROUPS, default="")
+    location = StringField(_l("Where did it happen? (optional)"), validators=[Length(max=SHORT_LIMIT)], **TEXT)
+    respondent_rank_band = SelectField(_l("The person's rank or position"), choices=RANK_BANDS, default="")
+    respondent_relation = RadioField(_l("The person is your..."), choices=[
+        ("superior", _l("Superior")), ("peer", _l("Colleague of similar rank")), ("subordinate", _l("Subordinate")),
+        ("other", _l("Other / don't know"))], default="other")
+    respondent_sex = SelectField(_l("The person's sex (optional)"), choices=SEXES, default="")
+    respondent = TextAreaField(_l("Who was involved? (optional)"), validators=[Length(max=SHORT_LIMIT)], **TEXT)
+    witnesses = TextAreaField(_l("Witnesses (optional)"), validators=[Length(max=SHORT_LIMIT)], **TEXT)
+    wants = RadioField(_l("What would you like to happen?"), choices=[
+        ("information", _l("First, information and advice about my options")),
+        ("informal", _l("An informal solution (for example a conversation, or mediation where suitable)")),
+        ("formal", _l("A formal investigation"))], validators=[DataRequired(_l("Choose what you would like to happen."))])
+    protection_needed = RadioField(_l("Do you need protection now?"), choices=[
+        ("no", _l("No")), ("yes", _l("Yes"))], default="no")
+    protection_details = TextAreaField(_l("What protection do you need? (optional)"),
                                        validators=[Length(max=SHORT_LIMIT)], **TEXT)
-    files = MultipleFileField("Evidence files (optional)")
-    keep_metadata = BooleanField("Keep the hidden information in my files as evidence")
-    excluded_staff = CheckboxList("People who must never handle my case", coerce=int, validate_choice=False)
-    excluded_other = TextAreaField("Others who must not handle my case (optional)",
+    files = MultipleFileField(_l("Evidence files (optional)"))
+    keep_metadata = BooleanField(_l("Keep the hidden information in my files as evidence"))
+    excluded_staff = CheckboxList(_l("People who must never handle my case"), coerce=int, validate_choice=False)
+    excluded_other = TextAreaField(_l("Others who must not handle my case (optional)"),
                                    validators=[Length(max=SHORT_LIMIT)], **TEXT)
-    identity = RadioField("Anonymous or with your name?", choices=[
-        ("anonymous", "Stay anonymous"), ("identified", "Give my name and a way to reach me")],
+    identity = RadioField(_l("Anonymous or with your name?"), choices=[
+        ("anonymous", _l("Stay anonymous")), ("identified", _l("Give my name and a way to reach me"))],
         default="anonymous", validators=[DataRequired()])
-    name = StringField("Your name", validators=[Length(max=200)], **TEXT)
-    contact = StringField("How we can reach you (phone or e-mail)", validators=[Length(max=300)], **TEXT)
-    on_behalf = BooleanField("I am reporting on behalf of someone else")
-    on_behalf_consent = BooleanField("The person concerned agreed that I report this for them")
-    complainant_sex = SelectField("Your sex (optional, for statistics only)", choices=SEXES, default="")
-    complainant_rank_band = SelectField("Your rank band (optional, for statistics only)", choices=RANK_BANDS, default="")
+    name = StringField(_l("Your name"), validators=[Length(max=200)], **TEXT)
+    contact = StringField(_l("How we can reach you (phone or e-mail)"), validators=[Length(max=300)], **TEXT)
+    on_behalf = BooleanField(_l("I am reporting on behalf of someone else"))
+    on_behalf_consent = BooleanField(_l("The person concerned agreed that I report this for them"))
+    complainant_sex = SelectField(_l("Your sex (optional, for statistics only)"), choices=SEXES, default="")
+    complainant_rank_band = SelectField(_l("Your rank band (optional, for statistics only)"), choices=RANK_BANDS, default="")
 
     def validate_last_incident_on(self, field):  # type: ignore[no-untyped-def]
         if field.data and field.data > date.today():
-            raise ValidationError("The date can't be in the future.")
+            raise ValidationError(_l("The date can't be in the future."))
 
     def validate_name(self, field):  # type: ignore[no-untyped-def]
         if self.identity.data == "identified" and not field.data:
-            raise ValidationError("Give your name, or choose to stay anonymous.")
+            raise ValidationError(_l("Give your name, or choose to stay anonymous."))
 
     def validate_contact(self, field):  # type: ignore[no-untyped-def]
         if self.identity.data == "identified" and not field.data:
-            raise ValidationError("Give a way to reach you, or choose to stay anonymous.")
+            raise ValidationError(_l("Give a way to reach you, or choose to stay anonymous."))
 
     def validate_on_behalf_consent(self, field):  # type: ignore[no-untyped-def]
         if self.on_behalf.data and not field.data:
-            raise ValidationError("Reporting for someone else needs their agreement.")
+            raise ValidationError(_l("Reporting for someone else needs their agreement."))
 
 
 class TrackForm(FlaskForm):
-    receipt = StringField("Your receipt code", validators=[DataRequired("Enter your receipt code."),
+    receipt = StringField(_l("Your receipt code"), validators=[DataRequired(_l("Enter your receipt code.")),
                                                            Length(max=64)],
                           render_kw={"autocomplete": "off", "autocapitalize": "characters",
                                      "spellcheck": "false"})
 
 
 class ComplainantMessageForm(FlaskForm):
-    body = TextAreaField("Your message or new information", validators=[
-        DataRequired("Write your message first."), Length(max=NARRATIVE_LIMIT)], **TEXT)
-    files = MultipleFileField("Files (optional)")
-    keep_metadata = BooleanField("Keep the hidden information in my files as evidence")
+    body = TextAreaField(_l("Your message or new information"), validators=[
+        DataRequired(_l("Write your message first.")), Length(max=NARRATIVE_LIMIT)], **TEXT)
+    files = MultipleFileField(_l("Files (optional)"))
+    keep_metadata = BooleanField(_l("Keep the hidden information in my files as evidence"))
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField("Your reasons", validators=[Length(max=NARRATIVE_LIMIT)], **TEXT)
+    reason = TextAreaField(_l("Your reasons"), validators=[Length(max=NARRATIVE_LIMIT)], **TEXT)
 
 
 class RevealForm(FlaskForm):
-    name = StringField("Your name", validators=[DataRequired("Give your name."), Length(max=200)], **TEXT)
-    contact = StringField("How we can reach you", validators=[DataRequired("Give a way to reach you."),
+    name = StringField(_l("Your name"), validators=[DataRequired(_l("Give your name.")), Length(max=200)], **TEXT)
+    contact = StringField(_l("How we can reach you"), validators=[DataRequired(_l("Give a way to reach you.")),
                                                               Length(max=300)], **TEXT)
-    understood = BooleanField("I understand this can't be undone",
-                              validators=[DataRequired("Please confirm you understand.")])
+    understood = BooleanField(_l("I understand this can't be undone"),
+                              validators=[DataRequired(_l("Please confirm you understand."))])
 
 
 class RetaliationForm(FlaskForm):
-    narrative = TextAreaField("What happened since you reported?", validators=[
-        DataRequired("Please describe what happened."), Length(max=NARRATIVE_LIMIT)], **TEXT)
+    narrative = TextAreaField(_l("What happened since you reported?"), validators=[
+        DataRequired(_l("Please describe what happened.")), Length(max=NARRATIVE_LIMIT)], **TEXT)
 
 
 class CheckinForm(FlaskForm):
-    answer = RadioField("Has anything happened since?", choices=[
-        ("nothing", "No, nothing has happened"),
-        ("retaliation", "Yes: I have been treated worse because I reported"),
-        ("repeat", "Yes: the behaviour happened again")],
-        validators=[DataRequired("Choose an answer.")])
-    details = TextAreaField("What happened? (if anything)", validators=[Length(max=NARRATIVE_LIMIT)], **TEXT)
+    answer = RadioField(_l("Has anything happened since?"), choices=[
+        ("nothing", _l("No, nothing has happened")),
+        ("retaliation", _l("Yes: I have been treated worse because I reported")),
+        ("repeat", _l("Yes: the behaviour happened again"))],
+        validators=[DataRequired(_l("Choose an answer."))])
+    details = TextAreaField(_l("What happened? (if anything)"), validators=[Length(max=NARRATIVE_LIMIT)], **TEXT)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from .. import auth
@@ -15,6 +16,12 @@ from ..extensions import db
 from ..models import ROLES, Unit, User, UserRole
 from . import auditing
 from .system_key import system_cipher
+
+
+def describe_problems(problems: list[str]) -> str:
+    """auth.password_problems' reasons as one translated sentence list."""
+    return " ".join(gettext(p, min=auth.MIN_PASSWORD_LENGTH, max=auth.MAX_PASSWORD_LENGTH)
+                    for p in problems)
 
 
 class AccountError(Exception):
@@ -37,7 +44,7 @@ def _check_roles(roles: Iterable[str]) -> list[str]:
     roles = sorted(set(roles))
     unknown = [r for r in roles if r not in ROLES]
     if unknown or not roles:
-        raise AccountError(f"Choose roles from: {', '.join(ROLES)}.")
+        raise AccountError(gettext("Choose roles from: %(roles)s.", roles=", ".join(ROLES)))
     return roles
 
 
@@ -52,12 +59,12 @@ def create_user(username: str, password: str, roles: Iterable[str], display_name
     """A new staff account; returns it with its otpauth:// URI (shown once)."""
     username = username.strip()
     if not username or len(username) > 64 or not all(c.isalnum() or c in "._-" for c in username):
-        raise AccountError("User names use letters, digits, dots, dashes and underscores (at most 64).")
+        raise AccountError(gettext("User names use letters, digits, dots, dashes and underscores (at most 64)."))
     if find_user(username) is not None:
-        raise AccountError("That user name is taken.")
+        raise AccountError(gettext("That user name is taken."))
     problems = auth.password_problems(password, username)
     if problems:
-        raise AccountError(" ".join(problems))
+        raise AccountError(describe_problems(problems))
     roles = _check_roles(roles)
     if unit_id and db.session.get(Unit, unit_id) is None:
         raise AccountError("Choose the unit from the list.")
@@ -78,14 +85,14 @@ def create_user(username: str, password: str, roles: Iterable[str], display_name
 def _get(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise AccountError("No such account.")
+        raise AccountError(gettext("No such account."))
     return user
 
 
 def set_active(actor: Any, user_id: int, active: bool) -> User:
     user = _get(user_id)
     if not active and actor is not None and user.id == getattr(actor, "id", None):
-        raise AccountError("You can't disable your own account.")
+        raise AccountError(gettext("You can't disable your own account."))
     user.is_active_account = active
     user.session_nonce = auth.new_session_nonce()
     if active:
@@ -100,7 +107,7 @@ def set_roles(actor: Any, user_id: int, roles: Iterable[str]) -> User:
     user = _get(user_id)
     roles = _check_roles(roles)
     if actor is not None and user.id == getattr(actor, "id", None) and "admin" not in roles:
-        raise AccountError("You can't remove your own administrator role.")
+        raise AccountError(gettext("You can't remove your own administrator role."))
     user.role_rows = [UserRole(role=r) for r in roles]
     user.session_nonce = auth.new_session_nonce()
     auditing.record("account.roles", detail={"user": user.id, "roles": roles})
@@ -122,10 +129,10 @@ def change_password(user_id: int, current: str | None, new: str) -> User:
     """Change a password (``current`` is None when an administrator resets it)."""
     user = _get(user_id)
     if current is not None and not auth.verify_password(user.password_hash, current, _testing()):
-        raise AccountError("The current password is not right.")
+        raise AccountError(gettext("The current password is not right."))
     problems = auth.password_problems(new, user.username)
     if problems:
-        raise AccountError(" ".join(problems))
+        raise AccountError(describe_problems(problems))
     user.password_hash = auth.hash_password(new, _testing())
     user.password_changed_at = auth.utcnow()
     user.session_nonce = auth.new_session_nonce()
@@ -159,11 +166,11 @@ def unlock(user_id: int) -> User:
 def add_unit(name: str, unit_group: str, parent_id: int | None) -> Unit:
     name, unit_group = name.strip(), unit_group.strip()
     if not name or not unit_group:
-        raise AccountError("Give the unit's name and group.")
+        raise AccountError(gettext("Give the unit's name and group."))
     if db.session.execute(select(Unit.id).where(Unit.name == name)).first():
-        raise AccountError("A unit with that name exists.")
+        raise AccountError(gettext("A unit with that name exists."))
     if parent_id and db.session.get(Unit, parent_id) is None:
-        raise AccountError("Choose the unit above from the list.")
+        raise AccountError(gettext("Choose the unit above from the list."))
     unit = Unit(name=name, unit_group=unit_group, parent_id=parent_id or None)
     db.session.add(unit)
     db.session.flush()

@@ -9,6 +9,7 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..extensions import db
@@ -58,29 +59,30 @@ def assign(coordinator: Any, case_id: uuid.UUID | str, user_id: int, capacity: s
         raise CaseNotFound(str(case_id))
     case = register_case(coordinator, case_id)
     if case.state == "closed" or case.shredded_at is not None:
-        raise AssignmentRefused("This case is closed; nobody can be assigned to it.")
+        raise AssignmentRefused(gettext("This case is closed; nobody can be assigned to it."))
     if capacity not in CAPACITY_ROLES:
-        raise AssignmentRefused("Choose what the person will do on the case.")
+        raise AssignmentRefused(gettext("Choose what the person will do on the case."))
     user = db.session.get(User, user_id)
     if user is None or not may_hold_capacity(user, capacity):
-        raise AssignmentRefused("This person does not hold the role needed for that capacity.")
+        raise AssignmentRefused(gettext("This person does not hold the role needed for that capacity."))
     already = db.session.execute(select(Assignment).where(
         Assignment.case_id == case.id, Assignment.user_id == user.id,
         Assignment.capacity == capacity, Assignment.ended_at.is_(None))).scalar_one_or_none()
     if already is not None:
-        raise AssignmentRefused(f"{user.username} is already assigned in that capacity.")
+        raise AssignmentRefused(gettext("%(name)s is already assigned in that capacity.", name=user.username))
     conflicts = assignment_conflicts(user, case)
     if any(c.absolute for c in conflicts):
-        reasons = "; ".join(c.text for c in conflicts if c.absolute)
-        raise AssignmentRefused(f"{user.username} can never be assigned to this case: {reasons}.")
+        reasons = "; ".join(gettext(c.text) for c in conflicts if c.absolute)
+        raise AssignmentRefused(gettext("%(name)s can never be assigned to this case: %(reasons)s.",
+                                        name=user.username, reasons=reasons))
     exception = None
     if conflicts:
         exception = _approved_exception(case, user, capacity)
         if exception is None:
-            reasons = "; ".join(c.text for c in conflicts)
-            raise AssignmentRefused(
-                f"{user.username} {reasons}. An exception needs a second coordinator's approval."
-            )
+            reasons = "; ".join(gettext(c.text) for c in conflicts)
+            raise AssignmentRefused(gettext(
+                "%(name)s has a conflict of interest: %(reasons)s. An exception needs a second "
+                "coordinator's approval.", name=user.username, reasons=reasons))
     assignment = Assignment(id=uuid.uuid4(), case_id=case.id, user_id=user.id, capacity=capacity,
                             assigned_by_id=coordinator.id, assigned_at=_now())
     db.session.add(assignment)
@@ -106,14 +108,14 @@ def request_exception(coordinator: Any, case_id: uuid.UUID | str, user_id: int, 
     case = register_case(coordinator, case_id)
     user = db.session.get(User, user_id)
     if user is None or not may_hold_capacity(user, capacity):
-        raise AssignmentRefused("This person does not hold the role needed for that capacity.")
+        raise AssignmentRefused(gettext("This person does not hold the role needed for that capacity."))
     conflicts = assignment_conflicts(user, case)
     if any(c.absolute for c in conflicts):
-        raise AssignmentRefused("No exception is possible for this person on this case.")
+        raise AssignmentRefused(gettext("No exception is possible for this person on this case."))
     if not conflicts:
-        raise AssignmentRefused("No conflict to except: assign the person directly.")
+        raise AssignmentRefused(gettext("No conflict to except: assign the person directly."))
     if not reason.strip():
-        raise AssignmentRefused("Give the reason the exception is needed.")
+        raise AssignmentRefused(gettext("Give the reason the exception is needed."))
     exception = AssignmentException(id=uuid.uuid4(), case_id=case.id, user_id=user.id,
                                     capacity=capacity, requested_by_id=coordinator.id,
                                     requested_at=_now())
@@ -144,12 +146,12 @@ def approve_exception(coordinator: Any, exception_id: uuid.UUID | str) -> Assign
     if exception is None:
         raise CaseNotFound(str(exception_id))
     if exception.approved_at is not None:
-        raise AssignmentRefused("This exception is already approved.")
+        raise AssignmentRefused(gettext("This exception is already approved."))
     if exception.requested_by_id == coordinator.id:
-        raise AssignmentRefused("A second coordinator must approve the exception, not the one "
-                                "who asked for it.")
+        raise AssignmentRefused(gettext("A second coordinator must approve the exception, not the "
+                                        "one who asked for it."))
     if exception.user_id == coordinator.id:
-        raise AssignmentRefused("You can't approve an exception for yourself.")
+        raise AssignmentRefused(gettext("You can't approve an exception for yourself."))
     exception.approved_by_id = coordinator.id
     exception.approved_at = _now()
     auditing.record("case.assign_exception_approved", case_id=exception.case_id,
@@ -164,7 +166,7 @@ def end_assignment(coordinator: Any, assignment_id: uuid.UUID | str) -> Assignme
         raise CaseNotFound(str(assignment_id))
     assignment = _get_assignment(assignment_id)
     if assignment.ended_at is not None:
-        raise AssignmentRefused("This assignment has already ended.")
+        raise AssignmentRefused(gettext("This assignment has already ended."))
     assignment.ended_at = _now()
     auditing.record("case.unassign", case_id=assignment.case_id,
                     detail={"user": assignment.user_id, "capacity": assignment.capacity})

@@ -11,24 +11,29 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from .. import workflow
 from ..extensions import db
 from ..models import Assignment, Case, Deadline, MonitoringCheckin, ProtectiveMeasure, Transition, User
 from ..policy import active_capacities
+from ..translatable import N_
 from .case_access import CaseContent, cipher_for, integrity_alarm, open_for_staff
 from .transitions import available_actions
 
 RECORD_COLUMNS = {
-    "mediation_agreement": "Mediation agreement",
-    "investigation_report": "Investigation report",
-    "extension_reason": "Reasons for extending the investigation",
-    "decision_reasoning": "Decision: reasoning",
-    "complainant_notice": "Decision: what the complainant is told",
-    "appeal_grounds": "Grounds of appeal",
-    "appeal_reasoning": "Appeal decision: reasoning",
+    "mediation_agreement": N_("Mediation agreement"),
+    "investigation_report": N_("Investigation report"),
+    "extension_reason": N_("Reasons for extending the investigation"),
+    "decision_reasoning": N_("Decision: reasoning"),
+    "complainant_notice": N_("Decision: what the complainant is told"),
+    "appeal_grounds": N_("Grounds of appeal"),
+    "appeal_reasoning": N_("Appeal decision: reasoning"),
 }
+
+# Who acted, when it was not a staff member.
+ACTOR_KINDS = {"complainant": N_("the complainant"), "system": N_("the system"), "staff": N_("staff")}
 
 
 @dataclass(frozen=True)
@@ -66,14 +71,14 @@ def open_case_file(user: Any, case_id: uuid.UUID | str) -> CaseFile:
     with integrity_alarm(case.id):
         timeline = [
             TimelineEntry(t.at, "transition",
-                          workflow.RULES_BY_ACTION[t.action].label if t.action in workflow.RULES_BY_ACTION else t.action,
+                          gettext(workflow.RULES_BY_ACTION[t.action].label) if t.action in workflow.RULES_BY_ACTION else t.action,
                           cipher.open("transitions", "reason_enc", t.id, t.reason_enc),
-                          names.get(t.actor_user_id, t.actor_kind))
+                          names.get(t.actor_user_id) or gettext(ACTOR_KINDS.get(t.actor_kind, t.actor_kind)))
             for t in db.session.execute(select(Transition).where(Transition.case_id == case.id)
                                         .order_by(Transition.at)).scalars()
         ]
         records = {
-            label: cipher.open("cases", f"{name}_enc", case.id, getattr(case, f"{name}_enc"))
+            gettext(label): cipher.open("cases", f"{name}_enc", case.id, getattr(case, f"{name}_enc"))
             for name, label in RECORD_COLUMNS.items() if getattr(case, f"{name}_enc") is not None
         }
         measures = [
@@ -83,11 +88,12 @@ def open_case_file(user: Any, case_id: uuid.UUID | str) -> CaseFile:
         ]
     for message in content.messages:
         kind = "note" if message.internal else "message"
-        title = ("Internal note" if message.internal else
-                 "Message from the complainant" if message.author_kind == "complainant"
-                 else "Message to the complainant")
-        timeline.append(TimelineEntry(message.created_at, kind, title, message.body,
-                                      names.get(message.author_user_id, message.author_kind)))
+        title = (gettext("Internal note") if message.internal else
+                 gettext("Message from the complainant") if message.author_kind == "complainant"
+                 else gettext("Message to the complainant"))
+        timeline.append(TimelineEntry(
+            message.created_at, kind, title, message.body,
+            names.get(message.author_user_id) or gettext(ACTOR_KINDS.get(message.author_kind, message.author_kind))))
     timeline.sort(key=lambda entry: entry.at)
     deadlines = list(db.session.execute(select(Deadline).where(Deadline.case_id == case.id)
                                         .order_by(Deadline.due_at)).scalars())

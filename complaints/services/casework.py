@@ -8,12 +8,14 @@ from datetime import datetime, timezone
 from typing import Any, BinaryIO, Iterable
 
 from flask import current_app
+from flask_babel import format_decimal, gettext
 from sqlalchemy import select
 
 from .. import attachments as attachment_store
 from ..extensions import db
 from ..models import Attachment, Case, Deadline, Message, ProtectiveMeasure
 from ..policy import active_capacities
+from ..translatable import N_
 from ..workflow import PROTECTIVE_MEASURES
 from . import auditing
 from .case_access import CaseNotFound, cipher_for, staff_case
@@ -31,7 +33,7 @@ def _now() -> datetime:
 
 def _require(user: Any, case: Case, capacities: set[str], what: str) -> None:
     if not active_capacities(user, case) & capacities:
-        raise CaseworkRefused(f"Your assignment on this case does not allow you to {what}.")
+        raise CaseworkRefused(gettext("Your assignment on this case does not allow you to do this: %(what)s.", what=gettext(what)))
 
 
 def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bool = False,
@@ -44,11 +46,11 @@ def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bo
     case = staff_case(user, case_id, "case.note" if internal else "case.message")
     body = body.strip()
     if not body:
-        raise CaseworkRefused("Write the message first.")
+        raise CaseworkRefused(gettext("Write the message first."))
     if len(body) > MESSAGE_LIMIT:
-        raise CaseworkRefused(f"Messages can be at most {MESSAGE_LIMIT} characters.")
+        raise CaseworkRefused(gettext("Messages can be at most %(limit)s characters.", limit=format_decimal(MESSAGE_LIMIT)))
     if not internal and case.state == "closed" and not _monitoring_open(case):
-        raise CaseworkRefused("The case is closed; the complainant can no longer read messages.")
+        raise CaseworkRefused(gettext("The case is closed; the complainant can no longer read messages."))
     cipher = cipher_for(case)
     message = Message(id=uuid.uuid4(), case_id=case.id, author_kind="staff",
                       author_user_id=user.id, internal=internal, created_at=_now())
@@ -97,11 +99,11 @@ def _monitoring_open(case: Case) -> bool:
 def order_measure(user: Any, case_id: uuid.UUID | str, kind: str, details: str) -> ProtectiveMeasure:
     """Protective measures can be ordered at any stage (Serbia Art. 24; JSP 763)."""
     case = staff_case(user, case_id, "case.read")
-    _require(user, case, {"decision", "intake"}, "order protective measures")
+    _require(user, case, {"decision", "intake"}, N_("order protective measures"))
     if kind not in PROTECTIVE_MEASURES:
-        raise CaseworkRefused("Choose the kind of measure.")
+        raise CaseworkRefused(gettext("Choose the kind of measure."))
     if case.state in {"closed", "withdrawn", "rejected"}:
-        raise CaseworkRefused("Measures can't be ordered on a case in this state.")
+        raise CaseworkRefused(gettext("Measures can't be ordered on a case in this state."))
     measure = ProtectiveMeasure(id=uuid.uuid4(), case_id=case.id, kind=kind,
                                 ordered_by_id=user.id, ordered_at=_now())
     if details.strip():
@@ -116,7 +118,7 @@ def order_measure(user: Any, case_id: uuid.UUID | str, kind: str, details: str) 
 
 def lift_measure(user: Any, case_id: uuid.UUID | str, measure_id: uuid.UUID | str) -> ProtectiveMeasure:
     case = staff_case(user, case_id, "case.read")
-    _require(user, case, {"decision", "intake"}, "lift protective measures")
+    _require(user, case, {"decision", "intake"}, N_("lift protective measures"))
     try:
         measure = db.session.get(ProtectiveMeasure, uuid.UUID(str(measure_id)))
     except ValueError:
@@ -124,7 +126,7 @@ def lift_measure(user: Any, case_id: uuid.UUID | str, measure_id: uuid.UUID | st
     if measure is None or measure.case_id != case.id:
         raise CaseNotFound(str(measure_id))
     if measure.lifted_at is not None:
-        raise CaseworkRefused("This measure was already lifted.")
+        raise CaseworkRefused(gettext("This measure was already lifted."))
     measure.lifted_at = _now()
     auditing.record("case.measure_lifted", case_id=case.id, detail={"measure": str(measure.id)})
     db.session.commit()
@@ -144,15 +146,15 @@ def record_mediation_consent(user: Any, case_id: uuid.UUID | str, party: str,
                              consent: bool) -> Case:
     """Both parties' consent is a precondition of mediation (Serbia Art. 15)."""
     case = staff_case(user, case_id, "case.read")
-    _require(user, case, {"intake"}, "record consent to mediation")
+    _require(user, case, {"intake"}, N_("record consent to mediation"))
     if case.state != "mediation_proposed":
-        raise CaseworkRefused("Consent is recorded while mediation is proposed.")
+        raise CaseworkRefused(gettext("Consent is recorded while mediation is proposed."))
     if party == "complainant":
         case.mediation_complainant_consent = consent
     elif party == "respondent":
         case.mediation_respondent_consent = consent
     else:
-        raise CaseworkRefused("Choose whose consent this is.")
+        raise CaseworkRefused(gettext("Choose whose consent this is."))
     auditing.record("case.mediation_consent", case_id=case.id,
                     detail={"party": party, "consent": consent})
     db.session.commit()
@@ -166,7 +168,7 @@ def record_retaliation(user: Any, case_id: uuid.UUID | str, narrative: str) -> C
 
     case = staff_case(user, case_id, "case.read")
     if not narrative.strip():
-        raise CaseworkRefused("Describe what was reported.")
+        raise CaseworkRefused(gettext("Describe what was reported."))
     linked = open_linked_case(case.id, narrative, "staff", actor=auditing.actor_for(user))
     db.session.commit()
     return linked

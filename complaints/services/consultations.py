@@ -6,19 +6,21 @@ import uuid
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Consultation
 from ..policy import allowed
+from ..translatable import N_
 from . import auditing
 
 OUTCOMES = {
-    "advice_only": "advice only, no complaint",
-    "complaint_filed": "the person decided to file a complaint",
-    "referred": "referred to another service (medical, legal, psychological)",
+    "advice_only": N_("advice only, no complaint"),
+    "complaint_filed": N_("the person decided to file a complaint"),
+    "referred": N_("referred to another service (medical, legal, psychological)"),
 }
-SEXES = {"": "not recorded", "female": "female", "male": "male", "other": "other"}
+SEXES = {"": N_("not recorded"), "female": N_("female"), "male": N_("male"), "other": N_("other")}
 
 
 class ConsultationRefused(Exception):
@@ -28,11 +30,11 @@ class ConsultationRefused(Exception):
 def record(user: Any, *, held_on: date, category: str, unit_group: str, complainant_sex: str,
            outcome: str, categories: tuple[str, ...]) -> Consultation:
     if not allowed(user, "consultation.record"):
-        raise ConsultationRefused("Only persons of trust record consultations.")
+        raise ConsultationRefused(gettext("Only persons of trust record consultations."))
     if category not in categories or outcome not in OUTCOMES or complainant_sex not in SEXES:
-        raise ConsultationRefused("Choose from the lists.")
+        raise ConsultationRefused(gettext("Choose from the lists."))
     if held_on > date.today():
-        raise ConsultationRefused("The date can't be in the future.")
+        raise ConsultationRefused(gettext("The date can't be in the future."))
     consultation = Consultation(id=uuid.uuid4(), trust_user_id=user.id, held_on=held_on,
                                 category=category, unit_group=unit_group[:60],
                                 complainant_sex=complainant_sex, outcome=outcome)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..extensions import db
@@ -42,7 +43,7 @@ def next_deadline(case_id: uuid.UUID) -> Deadline | None:
 def send_message(case_id: uuid.UUID, body: str, uploads: list[Upload], keep_metadata: bool) -> Message:
     case = _case(case_id)
     if not body.strip():
-        raise TransitionRefused("Write your message first.")
+        raise TransitionRefused(gettext("Write your message first."))
     cipher = cipher_for(case)
     message = Message(id=uuid.uuid4(), case_id=case.id, author_kind="complainant",
                       created_at=datetime.now(timezone.utc))
@@ -107,7 +108,7 @@ def open_linked_case(parent_id: uuid.UUID, narrative: str, origin: str,
 
 def report_retaliation(case_id: uuid.UUID, narrative: str) -> Case:
     if not narrative.strip():
-        raise TransitionRefused("Please describe what happened.")
+        raise TransitionRefused(gettext("Please describe what happened."))
     case = open_linked_case(case_id, narrative, "report")
     db.session.commit()
     return case
@@ -116,7 +117,7 @@ def report_retaliation(case_id: uuid.UUID, narrative: str) -> Case:
 def reveal_identity(case_id: uuid.UUID, name: str, contact: str) -> Case:
     case = _case(case_id)
     if not case.anonymous:
-        raise TransitionRefused("Your name is already known to the officer.")
+        raise TransitionRefused(gettext("Your name is already known to the officer."))
     cipher = cipher_for(case)
     case.complainant_name_enc = cipher.seal("cases", "complainant_name_enc", case.id, name.strip())
     case.complainant_contact_enc = cipher.seal("cases", "complainant_contact_enc", case.id, contact.strip())
@@ -143,9 +144,9 @@ def answer_checkin(case_id: uuid.UUID, checkin_id: uuid.UUID | str, answer: str,
     case = _case(case_id)
     checkin = db.session.get(MonitoringCheckin, uuid.UUID(str(checkin_id)))
     if checkin is None or checkin.case_id != case.id or checkin.answered_at is not None:
-        raise TransitionRefused("This question was already answered.")
+        raise TransitionRefused(gettext("This question was already answered."))
     if answer not in ("nothing", "retaliation", "repeat"):
-        raise TransitionRefused("Choose an answer.")
+        raise TransitionRefused(gettext("Choose an answer."))
     checkin.answered_at = datetime.now(timezone.utc)
     checkin.answer = answer
     checkin.answered_by = "complainant"

@@ -15,6 +15,7 @@ from datetime import date, datetime, timezone
 from typing import BinaryIO, Callable
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 
 from .. import attachments as attachment_store
@@ -24,6 +25,7 @@ from ..extensions import db
 from ..instance import keyring, profile
 from ..models import Attachment, Case, CaseExclusion, CaseParty, Transition, User
 from ..policy import CAPACITY_ROLES
+from ..translatable import N_
 from . import auditing
 from .case_access import new_case_key
 from .transitions import initial_deadline
@@ -45,11 +47,11 @@ class StoreUnavailable(FileRefused):
     """The attachment store can't be written (disk full, not writable): our problem, not
     the file's. Nothing was saved; the administrator finds the cause in the log."""
 
-    MESSAGE = ("Files can't be stored just now because of a problem on our side, so nothing "
-               "was sent. Try again later, or send it without files.")
+    MESSAGE = N_("Files can't be stored just now because of a problem on our side, so nothing "
+                 "was sent. Try again later, or send it without files.")
 
     def __init__(self, filename: str):
-        super().__init__(filename, self.MESSAGE)
+        super().__init__(filename, gettext(self.MESSAGE))
 
 
 @dataclass(frozen=True)
@@ -121,14 +123,16 @@ def store_files(case: Case, cipher: FieldCipher, uploads: list[Upload], keep_met
         for upload in uploads:
             data = upload.stream.read(limit + 1)
             if len(data) > limit:
-                raise FileRefused(upload.filename, f"“{upload.filename}” is larger than "
-                                  f"{current_app.config['MAX_UPLOAD_MB']} MB.")
+                raise FileRefused(upload.filename, gettext(
+                    "“%(name)s” is larger than %(size)s MB.", name=upload.filename,
+                    size=current_app.config["MAX_UPLOAD_MB"]))
             if not data:
-                raise FileRefused(upload.filename, f"“{upload.filename}” is empty.")
+                raise FileRefused(upload.filename, gettext("“%(name)s” is empty.", name=upload.filename))
             try:
                 clean = metadata.clean(data, keep_metadata)
             except metadata.UnsupportedFile as error:
-                raise FileRefused(upload.filename, f"“{upload.filename}”: {error}") from None
+                raise FileRefused(upload.filename, gettext(
+                    "“%(name)s”: %(problem)s", name=upload.filename, problem=gettext(str(error), allowed=gettext(metadata.ALLOWED_NAMES)))) from None
             attachment = Attachment(id=uuid.uuid4(), case_id=case.id, message_id=message_id,
                                     uploaded_by_kind=uploaded_by_kind, content_type=clean.content_type,
                                     size=0, metadata_removed=clean.metadata_removed,
@@ -139,7 +143,8 @@ def store_files(case: Case, cipher: FieldCipher, uploads: list[Upload], keep_met
                 attachment.size = attachment_store.save(directory, attachment.id, cipher.key,
                                                         io.BytesIO(clean.data), limit)
             except FileTooLarge:
-                raise FileRefused(upload.filename, f"“{upload.filename}” is too large.") from None
+                raise FileRefused(upload.filename, gettext("“%(name)s” is too large.",
+                                                          name=upload.filename)) from None
             except attachment_store.StorageError as error:
                 log.error("%s", error)
                 raise StoreUnavailable(upload.filename) from None

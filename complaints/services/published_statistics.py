@@ -11,7 +11,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 
+from .. import labels as label_tables
 from .. import statistics, workflow
 from ..disclosure import OTHER, Breakdown, FilterRefused
 from ..extensions import db
@@ -19,26 +21,25 @@ from ..forms.report import RANK_BANDS, SEXES, UNIT_GROUPS
 from ..instance import profile
 from ..models import StatisticsSnapshot
 from ..policy import allowed
+from ..translatable import N_
 from . import auditing, consultations
 
-CHANNELS = {"online_anonymous": "Online, anonymously", "online_identified": "Online, with name",
-            "on_behalf": "On behalf of someone else", "person_of_trust": "Through a person of trust"}
-ROUTES = {"": "Not chosen yet", "informal": "Informal resolution", "mediation": "Mediation",
-          "investigation": "Formal investigation", "external": "Referred to an external body"}
-RELATIONS = {"superior": "Superior", "peer": "Colleague of similar rank", "subordinate": "Subordinate",
-             "other": "Other / not known", "": "Not recorded"}
-NOT_GIVEN = "Not given"
+ROUTES = {"": N_("Not chosen yet"), "informal": N_("Informal resolution"), "mediation": N_("Mediation"),
+          "investigation": N_("Formal investigation"), "external": N_("Referred to an external body")}
+OUTCOMES_AFTER = {"agreement": N_("Resolved by agreement"), "rejected": N_("Rejected, other routes explained"),
+                  "withdrawn": N_("Withdrawn by the person reporting")}
+NOT_GIVEN = N_("Not given")
 DERIVED_LABELS = {
-    "protection": {"ordered": "Protective measure ordered", "requested_only": "Requested, none ordered",
-                   "none": "Not requested, none ordered"},
-    "retaliation": {"yes": "Report of retaliation", "no": "Other reports"},
-    "sanction": {"not_decided": "No decision yet", "none": "Decided, no sanction",
-                 **{code: label.capitalize() for code, label in workflow.SANCTIONS.items() if code}},
-    "appeal": {"upheld": "Appeal: decision upheld", "changed": "Appeal: decision changed",
-               "pending": "Appeal under review", "none": "No appeal"},
-    "acknowledgement_deadline": {"met": "Within the deadline", "late": "Late", "pending": "Not yet due"},
-    "decision_deadline": {"met": "Within the deadlines", "late": "Late", "pending": "Not decided yet"},
-    "feedback_deadline": {"met": "Within three months", "late": "Late", "pending": "Not yet due"},
+    "protection": {"ordered": N_("Protective measure ordered"), "requested_only": N_("Requested, none ordered"),
+                   "none": N_("Not requested, none ordered")},
+    "retaliation": {"yes": N_("Report of retaliation"), "no": N_("Other reports")},
+    "sanction": {"not_decided": N_("No decision yet"), "none": N_("Decided, no sanction"),
+                 **{code: label for code, label in workflow.SANCTIONS.items() if code}},
+    "appeal": {"upheld": N_("Appeal: decision upheld"), "changed": N_("Appeal: decision changed"),
+               "pending": N_("Appeal under review"), "none": N_("No appeal")},
+    "acknowledgement_deadline": {"met": N_("Within the deadline"), "late": N_("Late"), "pending": N_("Not yet due")},
+    "decision_deadline": {"met": N_("Within the deadlines"), "late": N_("Late"), "pending": N_("Not decided yet")},
+    "feedback_deadline": {"met": N_("Within three months"), "late": N_("Late"), "pending": N_("Not yet due")},
 }
 
 
@@ -46,36 +47,40 @@ class StatisticsRefused(Exception):
     """Not a statistics user."""
 
 
-def _choices(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    return {code: (NOT_GIVEN if code == "" else str(label)) for code, label in pairs}
+def _word(label: Any) -> str:
+    """A label translated for the reader, starting with a capital letter."""
+    text = gettext(label) if isinstance(label, str) else str(label)
+    return text[:1].upper() + text[1:]
+
+
+def _translated(table: dict[str, Any], blank: str | None = NOT_GIVEN) -> dict[str, str]:
+    return {code: _word(blank if code == "" and blank else label) for code, label in table.items()}
 
 
 def labels() -> dict[str, dict[str, str]]:
-    """Every dimension's codes with their labels, in display order."""
-    categories = {c.code: c.label for c in profile().categories}
-    sexes, ranks, units = _choices(SEXES), _choices(RANK_BANDS), _choices(UNIT_GROUPS)
+    """Every dimension's codes with their labels in the reader's language, in display order."""
+    categories = {c.code: gettext(c.label) for c in profile().categories}
+    sexes, ranks, units = (_translated(dict(choices)) for choices in (SEXES, RANK_BANDS, UNIT_GROUPS))
     return {
-        "category": categories, "channel": CHANNELS, "route": ROUTES,
-        "outcome": {"": "No decision yet", **{c: l.capitalize() for c, l in workflow.OUTCOMES.items()},
-                    "agreement": "Resolved by agreement", "rejected": "Rejected, other routes explained",
-                    "withdrawn": "Withdrawn by the person reporting"},
-        "state": {code: code.replace("_", " ").capitalize() for code in workflow.STATES},
+        "category": categories, "channel": _translated(label_tables.CHANNELS), "route": _translated(ROUTES, None),
+        "outcome": {"": _word(N_("No decision yet")), **_translated(workflow.OUTCOMES), **_translated(OUTCOMES_AFTER)},
+        "state": _translated(workflow.STATE_LABELS),
         "complainant_sex": sexes, "respondent_sex": sexes,
         "complainant_rank_band": ranks, "respondent_rank_band": ranks,
-        "respondent_relation": RELATIONS, "unit_group": units,
-        **DERIVED_LABELS,
-        "consultation_outcome": {c: l.capitalize() for c, l in consultations.OUTCOMES.items()},
+        "respondent_relation": {**_translated(label_tables.RELATIONS), "": _word(NOT_GIVEN)}, "unit_group": units,
+        **{key: _translated(table, None) for key, table in DERIVED_LABELS.items()},
+        "consultation_outcome": _translated(consultations.OUTCOMES),
         "consultation_category": categories,
-        "consultation_sex": {c: (NOT_GIVEN if c == "" else l.capitalize()) for c, l in consultations.SEXES.items()},
+        "consultation_sex": _translated(consultations.SEXES),
         "consultation_unit_group": units,
     }
 
 
 def label_for(dimension: str, code: str, names: dict[str, dict[str, str]]) -> str:
     if code == OTHER:
-        return "Other values combined (each hidden)"
+        return gettext("Other values combined (each hidden)")
     if code == statistics.OTHER_CODE:
-        return "Other or no longer used values"
+        return gettext("Other or no longer used values")
     return names.get(dimension, {}).get(code, code)
 
 
@@ -141,6 +146,7 @@ class ExportRow:
 
 def export_rows(report: statistics.YearReport) -> list[ExportRow]:
     names = labels()
+    year_label = gettext("%(year)s (published quarters)", year=report.year)
     rows = []
     for population, data, dimensions in (
             ("cases", report.cases, statistics.CASE_DIMENSIONS),
@@ -149,27 +155,27 @@ def export_rows(report: statistics.YearReport) -> list[ExportRow]:
             continue
         for group in data.groups:
             rows.append(ExportRow(population, "total", "all", group.label, str(group.total)))
-        rows.append(ExportRow(population, "total", "all", f"{report.year} (published quarters)",
-                              str(data.total)))
+        rows.append(ExportRow(population, "total", "all", year_label, str(data.total)))
         for dimension in dimensions:
             breakdown: Breakdown = data.breakdowns[dimension.key]
             for code, figure in zip(breakdown.values, breakdown.totals):
-                rows.append(ExportRow(population, dimension.title, label_for(dimension.key, code, names),
-                                      f"{report.year} (published quarters)", figure.label(report.threshold)))
+                rows.append(ExportRow(population, gettext(dimension.title), label_for(dimension.key, code, names),
+                                      year_label, figure.label(report.threshold)))
             for code, figure_row in zip(breakdown.rows, breakdown.cells):
                 for group, figure in zip(data.groups, figure_row):
-                    rows.append(ExportRow(population, dimension.title, label_for(dimension.key, code, names),
-                                          group.label, figure.label(report.threshold)))
+                    rows.append(ExportRow(population, gettext(dimension.title),
+                                          label_for(dimension.key, code, names), group.label,
+                                          figure.label(report.threshold)))
     for timing in report.timings:
         for group, (n, median) in zip(report.cases.groups, timing.groups):
-            rows.append(ExportRow("cases", timing.title + " (median)", "all", group.label,
+            rows.append(ExportRow("cases", gettext("%(measure)s (median)", measure=gettext(timing.title)), "all", group.label,
                                   _median_label(n, median, report.threshold)))
     return rows
 
 
 def _median_label(n: int, median: float | None, k: int) -> str:
     if median is None:
-        return f"fewer than {k} cases" if n else "no cases"
+        return gettext("fewer than %(k)s cases", k=k) if n else gettext("no cases")
     return f"{median:g}"
 
 
@@ -179,10 +185,11 @@ def export_metadata(report: statistics.YearReport) -> dict[str, Any]:
         "threshold": report.threshold,
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "published_quarters": [g.label for g in report.cases.groups],
-        "note": (f"Counts from 1 to {report.threshold - 1} are shown as '<{report.threshold}'. "
-                 "'suppressed' hides a count of at least the threshold so that a small count cannot "
-                 "be worked out from a total; 'withheld' says nothing. Only completed quarters are "
-                 f"published, joined until each group holds at least {report.threshold} cases."),
+        "note": gettext(
+            "Counts from 1 to %(below)s are shown as '<%(k)s'. 'suppressed' hides a count of at least "
+            "the threshold so that a small count cannot be worked out from a total; 'withheld' says "
+            "nothing. Only completed quarters are published, joined until each group holds at least "
+            "%(k)s cases.", below=report.threshold - 1, k=report.threshold),
     }
 
 

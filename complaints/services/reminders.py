@@ -14,24 +14,26 @@ from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from typing import Any, Mapping
 
+from flask_babel import force_locale, format_date, gettext, ngettext
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Assignment, Case, Deadline, User
+from ..translatable import N_
 
 DEADLINE_WORDS = {
-    "acknowledge": "acknowledge receipt",
-    "feedback": "give feedback to the complainant (90 days)",
-    "triage": "choose the route",
-    "mediation_proposal": "mediation proposal answered",
-    "mediator_selection": "mediator agreed",
-    "mediation": "mediation ends",
-    "preliminary_inquiry": "preliminary inquiry ends",
-    "investigation": "investigation report",
-    "decision": "decision",
-    "delivery": "decision delivered",
-    "appeal_window": "appeal window closes",
-    "appeal_review": "appeal decided",
+    "acknowledge": N_("acknowledge receipt"),
+    "feedback": N_("give feedback to the complainant (90 days)"),
+    "triage": N_("choose the route"),
+    "mediation_proposal": N_("mediation proposal answered"),
+    "mediator_selection": N_("mediator agreed"),
+    "mediation": N_("mediation ends"),
+    "preliminary_inquiry": N_("preliminary inquiry ends"),
+    "investigation": N_("investigation report"),
+    "decision": N_("decision"),
+    "delivery": N_("decision delivered"),
+    "appeal_window": N_("appeal window closes"),
+    "appeal_review": N_("appeal decided"),
 }
 
 
@@ -68,31 +70,46 @@ def due_items(within_days: int = 2, now: datetime | None = None) -> list[DueItem
             for case_id, reference, kind, due in rows]
 
 
-def reminder_messages(items: list[DueItem], sender: str) -> list[EmailMessage]:
-    """One message per staff member with an e-mail address, listing their deadlines."""
+def reminder_messages(items: list[DueItem], sender: str, language: str = "en_GB") -> list[EmailMessage]:
+    """One message per staff member with an e-mail address, listing their deadlines.
+
+    Written in ``language`` (a Babel locale: the instance's COMPLAINTS_LANGUAGE), since a
+    reminder is sent from a command, not from anyone's browser.
+    """
     by_person: dict[str, list[DueItem]] = defaultdict(list)
     for item in items:
         for _, email in item.assignees:
             if email:
                 by_person[email].append(item)
     messages = []
-    for email, own in sorted(by_person.items()):
-        lines = [
-            "Deadlines on cases assigned to you:",
-            "",
-            *(f"- {i.reference}: {DEADLINE_WORDS.get(i.kind, i.kind)}, due "
-              f"{i.due_at:%d %B %Y}{' (OVERDUE)' if i.overdue else ''}" for i in own),
-            "",
-            "Sign in to the complaints system to see the cases. This message contains no "
-            "case details on purpose.",
-        ]
-        message = EmailMessage()
-        message["Subject"] = f"Complaints: {len(own)} deadline(s) due or overdue"
-        message["From"] = sender
-        message["To"] = email
-        message.set_content("\n".join(lines))
-        messages.append(message)
+    with force_locale(language):
+        for email, own in sorted(by_person.items()):
+            lines = [
+                gettext("Deadlines on cases assigned to you:"),
+                "",
+                *(_line(i) for i in own),
+                "",
+                gettext("Sign in to the complaints system to see the cases. This message contains "
+                        "no case details on purpose."),
+            ]
+            message = EmailMessage()
+            message["Subject"] = ngettext("Complaints: %(num)d deadline due or overdue",
+                                          "Complaints: %(num)d deadlines due or overdue", len(own))
+            message["From"] = sender
+            message["To"] = email
+            message.set_content("\n".join(lines))
+            messages.append(message)
     return messages
+
+
+def _line(item: DueItem) -> str:
+    what = gettext(DEADLINE_WORDS[item.kind]) if item.kind in DEADLINE_WORDS else item.kind
+    due = format_date(item.due_at, "long")
+    if item.overdue:
+        return gettext("- %(reference)s: %(what)s, due %(date)s (OVERDUE)",
+                       reference=item.reference, what=what, date=due)
+    return gettext("- %(reference)s: %(what)s, due %(date)s", reference=item.reference, what=what,
+                   date=due)
 
 
 def send(messages: list[EmailMessage], settings: Mapping[str, Any]) -> int:

@@ -6,6 +6,8 @@ from importlib import import_module
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
+from ..translatable import N_
+
 BLUEPRINT_MODULES = (
     "public",
     "auth",
@@ -14,6 +16,7 @@ BLUEPRINT_MODULES = (
     "admin",
     "audit",
     "statistics",
+    "language",
 )
 
 
@@ -31,6 +34,8 @@ MAX_DATABASE_ID = 2**31 - 1
 
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIntConverter
+    from .. import labels
+
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(f"{__name__}.{name}").bp)
     register_filters(app)
@@ -41,72 +46,105 @@ def register_blueprints(app: Flask) -> None:
             "demo_instance": bool(app.config.get("DEMO")),
             "staff_nav": staff_nav,
             "view_names": app.view_functions,
+            "labels": labels.tables(),
         }
 
 
 # (endpoint, label, roles that see it); a link shows only once its blueprint exists.
 STAFF_NAV = (
-    ("cases.my_cases", "My cases", {"officer", "investigator", "mediator", "decision", "appeal", "trust"}),
-    ("cases.register", "Register", {"coordinator"}),
-    ("trust.consultations_page", "Consultations", {"trust"}),
-    ("statistics.dashboard", "Statistics", {"gem"}),
-    ("audit.log", "Audit log", {"auditor"}),
-    ("admin.accounts", "Administration", {"admin"}),
+    ("cases.my_cases", N_("My cases"), {"officer", "investigator", "mediator", "decision", "appeal", "trust"}),
+    ("cases.register", N_("Register"), {"coordinator"}),
+    ("trust.consultations_page", N_("Consultations"), {"trust"}),
+    ("statistics.dashboard", N_("Statistics"), {"gem"}),
+    ("audit.log", N_("Audit log"), {"auditor"}),
+    ("admin.accounts", N_("Administration"), {"admin"}),
 )
 
 
 def staff_nav() -> list[tuple[str, str]]:
     from flask import current_app, url_for
+    from flask_babel import gettext
     from flask_login import current_user
 
     if not current_user.is_authenticated:
         return []
     return [
-        (url_for(endpoint), label)
+        (url_for(endpoint), gettext(label))
         for endpoint, label, roles in STAFF_NAV
         if endpoint in current_app.view_functions and current_user.roles & roles
     ]
 
 
 def register_filters(app: Flask) -> None:
-    """Plain-word labels for codes, and dates as people read them."""
+    """Plain-word labels for codes, and dates as people read them, in the visitor's language."""
+    from flask_babel import format_date, format_time, gettext
+
     from .. import workflow
 
     @app.template_filter("date")
-    def format_date(value, with_time: bool = False):  # type: ignore[no-untyped-def]
+    def date_filter(value, with_time: bool = False):  # type: ignore[no-untyped-def]
         if value is None:
             return ""
-        return value.strftime("%d %B %Y, %H:%M UTC" if with_time else "%d %B %Y").lstrip("0")
+        if not with_time:
+            return format_date(value, "long")
+        return gettext("%(date)s, %(time)s UTC", date=format_date(value, "long"),
+                       time=format_time(value, "short"))
 
     @app.template_filter("state_label")
     def state_label(code: str) -> str:
-        return code.replace("_", " ").capitalize()
+        label = workflow.STATE_LABELS.get(code)
+        return gettext(label) if label else code.replace("_", " ").capitalize()
 
     @app.template_filter("state_meaning")
     def state_meaning(code: str) -> str:
-        return workflow.STATES.get(code, "")
+        meaning = workflow.STATES.get(code)
+        return gettext(meaning) if meaning else ""
 
     @app.template_filter("category_label")
     def category_label(code: str) -> str:
         category = app.extensions["complaints.profile"].category(code)
-        return category.label if category else code
+        return gettext(category.label) if category else code
 
     @app.template_filter("deadline_label")
     def deadline_label(kind: str) -> str:
-        return DEADLINE_LABELS.get(kind, kind.replace("_", " "))
+        label = DEADLINE_LABELS.get(kind)
+        return gettext(label) if label else kind.replace("_", " ")
 
+    @app.template_filter("capacity_label")
+    def capacity_label(code: str) -> str:
+        label = CAPACITY_LABELS.get(code)
+        return gettext(label) if label else code
+
+    @app.template_filter("label")
+    def label(code: str, labels: dict[str, str]) -> str:
+        """A code's label from one of workflow's tables (outcomes, measures...), translated."""
+        text = labels.get(code)
+        if not text:
+            return code
+        return gettext(text) if isinstance(text, str) else str(text)  # str(): already lazy
+
+
+# What an assignee does on a case, in a word or two (lists; the forms use longer labels).
+CAPACITY_LABELS = {
+    "intake": N_("intake"),
+    "investigator": N_("investigator"),
+    "mediator": N_("mediator"),
+    "decision": N_("decision maker"),
+    "appeal": N_("appeal authority"),
+    "trust": N_("person of trust"),
+}
 
 DEADLINE_LABELS = {
-    "acknowledge": "acknowledge receipt",
-    "feedback": "feedback to the complainant (90 days)",
-    "triage": "choose the route",
-    "mediation_proposal": "parties answer the mediation proposal",
-    "mediator_selection": "agree on a mediator",
-    "mediation": "end of mediation",
-    "preliminary_inquiry": "end of preliminary inquiry",
-    "investigation": "investigation report",
-    "decision": "decision",
-    "delivery": "deliver the decision",
-    "appeal_window": "end of the appeal window",
-    "appeal_review": "appeal decision",
+    "acknowledge": N_("acknowledge receipt"),
+    "feedback": N_("feedback to the complainant (90 days)"),
+    "triage": N_("choose the route"),
+    "mediation_proposal": N_("parties answer the mediation proposal"),
+    "mediator_selection": N_("agree on a mediator"),
+    "mediation": N_("end of mediation"),
+    "preliminary_inquiry": N_("end of preliminary inquiry"),
+    "investigation": N_("investigation report"),
+    "decision": N_("decision"),
+    "delivery": N_("deliver the decision"),
+    "appeal_window": N_("end of the appeal window"),
+    "appeal_review": N_("appeal decision"),
 }

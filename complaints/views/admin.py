@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -42,7 +43,7 @@ bp.add_url_rule("/accounts", "accounts", accounts_page)
 @roles_required("admin")
 def new_account():  # type: ignore[no-untyped-def]
     form = AccountForm()
-    form.unit_id.choices = [(0, "None")] + [(u.id, u.name) for u in _units()]
+    form.unit_id.choices = [(0, gettext("None"))] + [(u.id, u.name) for u in _units()]
     if form.validate_on_submit():
         try:
             user, uri = accounts.create_user(form.username.data, form.password.data, form.roles.data,
@@ -67,7 +68,7 @@ def account(user_id: int):  # type: ignore[no-untyped-def]
         except accounts.AccountError as error:
             form.roles.errors = [*form.roles.errors, str(error)]
         else:
-            flash("Roles changed. The person's sessions were ended.", "success")
+            flash(gettext("Roles changed. The person's sessions were ended."), "success")
             return redirect(url_for(".account", user_id=user.id))
     return render_template("admin/account.html", user=user, form=form, action_form=ActionForm(),
                            role_labels=ROLE_LABELS), 400 if form.errors else 200
@@ -80,13 +81,15 @@ def account_action(user_id: int, operation: str):  # type: ignore[no-untyped-def
     try:
         if operation in ("disable", "enable"):
             accounts.set_active(current_user, user.id, operation == "enable")
-            flash(f"{user.username} is {'enabled' if operation == 'enable' else 'disabled'}.", "success")
+            flash(gettext("%(name)s is enabled.", name=user.username) if operation == "enable"
+                  else gettext("%(name)s is disabled.", name=user.username), "success")
         elif operation == "unlock":
             accounts.unlock(user.id)
-            flash(f"{user.username} is unlocked.", "success")
+            flash(gettext("%(name)s is unlocked.", name=user.username), "success")
         else:
             user, uri = accounts.reset_totp(user.id)
-            flash(f"{user.username} must set up the authenticator app again at the next sign-in.",
+            flash(gettext("%(name)s must set up the authenticator app again at the next sign-in.",
+                          name=user.username),
                   "success")
     except accounts.AccountError as error:
         flash(str(error), "error")
@@ -98,14 +101,14 @@ def account_action(user_id: int, operation: str):  # type: ignore[no-untyped-def
 def units():  # type: ignore[no-untyped-def]
     form = UnitForm()
     existing = _units()
-    form.parent_id.choices = [(0, "None (top level)")] + [(u.id, u.name) for u in existing]
+    form.parent_id.choices = [(0, gettext("None (top level)"))] + [(u.id, u.name) for u in existing]
     if form.validate_on_submit():
         try:
             accounts.add_unit(form.name.data, form.unit_group.data, form.parent_id.data or None)
         except accounts.AccountError as error:
             form.name.errors = [*form.name.errors, str(error)]
         else:
-            flash("Unit added.", "success")
+            flash(gettext("Unit added."), "success")
             return redirect(url_for(".units"))
     names = {u.id: u.name for u in existing}
     return render_template("admin/units.html", form=form, units=existing, names=names), \

@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime, time, timezone
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, StringField
@@ -26,11 +27,11 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # GET filters hold no content
 
-    actor = StringField("Actor", validators=[Optional(), Length(max=80)])
-    action = StringField("Action", validators=[Optional(), Length(max=60)])
-    case_id = StringField("Case id", validators=[Optional(), Length(max=40)])
-    since = DateField("From", validators=[Optional()])
-    until = DateField("Until", validators=[Optional()])
+    actor = StringField(_l("Actor"), validators=[Optional(), Length(max=80)])
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=60)])
+    case_id = StringField(_l("Case id"), validators=[Optional(), Length(max=40)])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("Until"), validators=[Optional()])
 
 
 @bp.get("/audit")
@@ -47,7 +48,7 @@ def log():  # type: ignore[no-untyped-def]
         try:
             query = query.where(AuditEntry.case_id == uuid.UUID(form.case_id.data.strip()))
         except ValueError:
-            form.case_id.errors = ["Not a case id."]
+            form.case_id.errors = [gettext("Not a case id.")]
     if form.since.data:
         query = query.where(AuditEntry.at >= datetime.combine(form.since.data, time.min, timezone.utc))
     if form.until.data:

@@ -10,6 +10,7 @@ import time
 
 import segno
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 
@@ -18,11 +19,12 @@ from ..extensions import db, limiter, login_manager
 from ..forms.auth import CodeForm, LoginForm, PasswordChangeForm
 from ..models import User
 from ..services import accounts
+from ..translatable import N_
 from . import staff_nav
 
 bp = Blueprint("auth", __name__)
 
-FAILED = "Sign-in failed. Check your user name, password and code."
+FAILED = N_("Sign-in failed. Check your user name, password and code.")
 PENDING_SECONDS = 300
 
 
@@ -46,7 +48,7 @@ def end_idle_or_revoked_sessions() -> None:
     if now - int(session.get("seen", 0)) > idle or not current_user.is_authenticated:
         logout_user()
         session.clear()
-        flash("You were signed out. Please sign in again.", "warning")
+        flash(gettext("You were signed out. Please sign in again."), "warning")
         return
     session["seen"] = now
 
@@ -78,7 +80,7 @@ def login():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         user = accounts.check_password(form.username.data, form.password.data)
         if user is None:
-            flash(FAILED, "error")
+            flash(gettext(FAILED), "error")
             form.password.data = ""
             return render_template("auth/login.html", form=form), 401
         session.clear()
@@ -100,7 +102,7 @@ def code():  # type: ignore[no-untyped-def]
         user = accounts.check_code(user_id, form.code.data)
         if user is None:
             session.clear()
-            flash(FAILED, "error")
+            flash(gettext(FAILED), "error")
             return redirect(url_for(".login"))
         return _complete_sign_in(user)
     return render_template("auth/code.html", form=form)
@@ -119,9 +121,9 @@ def enrol():  # type: ignore[no-untyped-def]
         signed_in = accounts.check_code(user.id, form.code.data, enrolling=True)
         if signed_in is None:
             session.clear()
-            flash(FAILED, "error")
+            flash(gettext(FAILED), "error")
             return redirect(url_for(".login"))
-        flash("Your authenticator app is set up.", "success")
+        flash(gettext("Your authenticator app is set up."), "success")
         return _complete_sign_in(signed_in)
     secret = accounts.totp_secret(user)
     from ..auth import provisioning_uri
@@ -134,7 +136,7 @@ def enrol():  # type: ignore[no-untyped-def]
 def qr_svg(uri: str) -> Markup:
     """The QR code as inline SVG markup (segno escapes nothing of ours: the URI is ours)."""
     svg = segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff",
-                                                 title="QR code for your authenticator app")
+                                                 title=gettext("QR code for your authenticator app"))
     return Markup(svg)
 
 
@@ -145,7 +147,7 @@ def logout():  # type: ignore[no-untyped-def]
     accounts.sign_out_everywhere(current_user)
     logout_user()
     session.clear()
-    flash("You are signed out.", "success")
+    flash(gettext("You are signed out."), "success")
     return redirect(url_for(".login"))
 
 
@@ -156,7 +158,7 @@ def change_password():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         user_id = current_user.id
         if accounts.check_code(user_id, form.code.data) is None:
-            form.code.errors = [*form.code.errors, "The code is not right or was already used."]
+            form.code.errors = [*form.code.errors, gettext("The code is not right or was already used.")]
         else:
             try:
                 accounts.change_password(user_id, form.current.data, form.new.data)
@@ -165,7 +167,7 @@ def change_password():  # type: ignore[no-untyped-def]
             else:
                 logout_user()
                 session.clear()
-                flash("Password changed. Every session was ended; sign in with the new password.",
+                flash(gettext("Password changed. Every session was ended; sign in with the new password."),
                       "success")
                 return redirect(url_for(".login"))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200

@@ -6,6 +6,7 @@ transitions, assignments), which call policy; a case the user may not see is a 4
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from .. import workflow
@@ -43,7 +44,7 @@ def _filters(form: CaseFilterForm) -> case_lists.Filters:
 
 def _filter_form() -> CaseFilterForm:
     form = CaseFilterForm(request.args)
-    form.category.choices = [("", "Any")] + [(c.code, c.label) for c in profile().categories]
+    form.category.choices = [("", gettext("Any"))] + [(c.code, gettext(c.label)) for c in profile().categories]
     return form
 
 
@@ -83,7 +84,7 @@ def _render_case(case_file, message_form=None, measure_form=None, status=200):  
 def act(case_id):  # type: ignore[no-untyped-def]
     form = TransitionForm()
     if not form.validate_on_submit():
-        flash("The form was incomplete; nothing was changed.", "error")
+        flash(gettext("The form was incomplete; nothing was changed."), "error")
         return redirect(url_for(".case_page", case_id=case_id))
     inputs = transitions.TransitionInputs(
         reason=form.reason.data or "", outcome=form.outcome.data or "", code=form.code.data or "",
@@ -92,10 +93,10 @@ def act(case_id):  # type: ignore[no-untyped-def]
     try:
         transitions.perform(current_user, case_id, form.action.data, inputs, form.version.data)
     except workflow.TransitionRefused as refusal:
-        flash(str(refusal), "error")
+        flash(gettext(str(refusal)), "error")
         return redirect(url_for(".case_page", case_id=case_id))
     rule = workflow.RULES_BY_ACTION[form.action.data]
-    flash(f"Done: {rule.label}.", "success")
+    flash(gettext("Done: %(step)s.", step=gettext(rule.label)), "success")
     return redirect(url_for(".case_page", case_id=case_id))
 
 
@@ -110,7 +111,7 @@ def send_message(case_id):  # type: ignore[no-untyped-def]
         except casework.CaseworkRefused as refusal:
             form.body.errors = [*form.body.errors, str(refusal)]
         else:
-            flash("Note saved." if form.internal.data else "Message sent.", "success")
+            flash(gettext("Note saved.") if form.internal.data else gettext("Message sent."), "success")
             return redirect(url_for(".case_page", case_id=case_id) + "#messages")
     return _render_case(open_case_file(current_user, case_id), message_form=form, status=400)
 
@@ -125,7 +126,7 @@ def order_measure(case_id):  # type: ignore[no-untyped-def]
         except casework.CaseworkRefused as refusal:
             form.kind.errors = [*form.kind.errors, str(refusal)]
         else:
-            flash("Protective measure recorded.", "success")
+            flash(gettext("Protective measure recorded."), "success")
             return redirect(url_for(".case_page", case_id=case_id) + "#measures")
     return _render_case(open_case_file(current_user, case_id), measure_form=form, status=400)
 
@@ -136,7 +137,7 @@ def lift_measure(case_id, measure_id):  # type: ignore[no-untyped-def]
     if ConfirmForm().validate_on_submit():
         try:
             casework.lift_measure(current_user, case_id, measure_id)
-            flash("Measure lifted.", "success")
+            flash(gettext("Measure lifted."), "success")
         except casework.CaseworkRefused as refusal:
             flash(str(refusal), "error")
     return redirect(url_for(".case_page", case_id=case_id) + "#measures")
@@ -150,11 +151,11 @@ def record_consent(case_id):  # type: ignore[no-untyped-def]
         try:
             casework.record_mediation_consent(current_user, case_id, form.party.data,
                                               form.consent.data == "yes")
-            flash("Consent recorded.", "success")
+            flash(gettext("Consent recorded."), "success")
         except casework.CaseworkRefused as refusal:
             flash(str(refusal), "error")
     else:
-        flash("Choose whose consent and the answer.", "error")
+        flash(gettext("Choose whose consent and the answer."), "error")
     return redirect(url_for(".case_page", case_id=case_id))
 
 
@@ -164,9 +165,10 @@ def record_retaliation(case_id):  # type: ignore[no-untyped-def]
     form = RetaliationForm()
     if form.validate_on_submit():
         linked = casework.record_retaliation(current_user, case_id, form.narrative.data)
-        flash(f"Linked case {linked.reference} opened; a coordinator will assign it.", "success")
+        flash(gettext("Linked case %(reference)s opened; a coordinator will assign it.",
+                      reference=linked.reference), "success")
     else:
-        flash("Describe what was reported.", "error")
+        flash(gettext("Describe what was reported."), "error")
     return redirect(url_for(".case_page", case_id=case_id))
 
 
@@ -175,7 +177,7 @@ def record_retaliation(case_id):  # type: ignore[no-untyped-def]
 def recuse(case_id):  # type: ignore[no-untyped-def]
     if ConfirmForm().validate_on_submit():
         assignments.recuse(current_user, case_id)
-        flash("You have stepped away from this case. A coordinator will assign someone else.",
+        flash(gettext("You have stepped away from this case. A coordinator will assign someone else."),
               "success")
     return redirect(url_for(".my_cases"))
 
@@ -207,10 +209,10 @@ def register_case(case_id, assign_form=None, exception_form=None, status=200):  
     options = {capacity: assignments.candidates(case, capacity)
                for capacity, _ in AssignForm.capacity.kwargs["choices"]}
     assign_form = assign_form or AssignForm(formdata=None)
-    exception_form = exception_form or ExceptionForm(formdata=None)
+    exception_form = exception_form or ExceptionForm(formdata=None, prefix="exception")
     staff_choices = sorted({(u.id, u.display_name or u.username)
                             for rows in options.values() for u, _ in rows}, key=lambda c: c[1])
-    assign_form.user_id.choices = exception_form.user_id.choices = [(0, "Choose")] + staff_choices
+    assign_form.user_id.choices = exception_form.user_id.choices = [(0, gettext("Choose"))] + staff_choices
     return render_template(
         "cases/register_case.html", case=case, options=options,
         assignees=assignments.active_assignments(case),
@@ -230,7 +232,7 @@ def assign(case_id):  # type: ignore[no-untyped-def]
         except assignments.AssignmentRefused as refusal:
             form.user_id.errors = [*form.user_id.errors, str(refusal)]
         else:
-            flash("Assigned.", "success")
+            flash(gettext("Assigned."), "success")
             return redirect(url_for(".register_case", case_id=case_id))
     return register_case(case_id, assign_form=form, status=400)
 
@@ -238,7 +240,7 @@ def assign(case_id):  # type: ignore[no-untyped-def]
 @bp.post("/register/<uuid:case_id>/exception")
 @roles_required("coordinator")
 def request_exception(case_id):  # type: ignore[no-untyped-def]
-    form = ExceptionForm()
+    form = ExceptionForm(prefix="exception")  # its fields sit beside the assign form's
     if form.validate_on_submit():
         try:
             assignments.request_exception(current_user, case_id, form.user_id.data,
@@ -246,7 +248,7 @@ def request_exception(case_id):  # type: ignore[no-untyped-def]
         except assignments.AssignmentRefused as refusal:
             form.user_id.errors = [*form.user_id.errors, str(refusal)]
         else:
-            flash("Exception requested. A second coordinator must approve it.", "success")
+            flash(gettext("Exception requested. A second coordinator must approve it."), "success")
             return redirect(url_for(".register_case", case_id=case_id))
     return register_case(case_id, exception_form=form, status=400)
 
@@ -261,7 +263,7 @@ def approve_exception(exception_id):  # type: ignore[no-untyped-def]
     except assignments.AssignmentRefused as refusal:
         flash(str(refusal), "error")
         return redirect(url_for(".register"))
-    flash("Exception approved; the assignment can now be made.", "success")
+    flash(gettext("Exception approved; the assignment can now be made."), "success")
     return redirect(url_for(".register_case", case_id=exception.case_id))
 
 
@@ -275,5 +277,5 @@ def end_assignment(assignment_id):  # type: ignore[no-untyped-def]
     except assignments.AssignmentRefused as refusal:
         flash(str(refusal), "error")
         return redirect(url_for(".register"))
-    flash("Assignment ended.", "success")
+    flash(gettext("Assignment ended."), "success")
     return redirect(url_for(".register_case", case_id=assignment.case_id))

@@ -11,9 +11,11 @@ import uuid
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    session, url_for)
+from flask_babel import gettext
 
 from .. import metadata, workflow
 from ..access import public
+from ..translatable import N_
 from ..complainant_status import status_for
 from ..extensions import limiter
 from ..forms.report import (CheckinForm, ComplainantMessageForm, ReasonForm, ReportForm,
@@ -26,7 +28,7 @@ from .helpers import download_response, uploaded_files
 
 bp = Blueprint("public", __name__)
 
-WRONG_RECEIPT = "We could not open a case with this code. Check it and try again."
+WRONG_RECEIPT = N_("We could not open a case with this code. Check it and try again.")
 
 
 @bp.get("/")
@@ -40,7 +42,7 @@ def home() -> str:
 
 def _report_form() -> ReportForm:
     form = ReportForm()
-    form.category.choices = [(c.code, c.label) for c in profile().categories]
+    form.category.choices = [(c.code, gettext(c.label)) for c in profile().categories]
     form.excluded_staff.choices = [(u.id, u.display_name or u.username) for u in intake.case_handlers()]
     return form
 
@@ -84,16 +86,17 @@ def report():  # type: ignore[no-untyped-def]
         try:
             filed = intake.file_complaint(data)
         except intake.FileRefused as refusal:
-            form.files.errors = [*form.files.errors, f"{refusal} Nothing was sent yet: everything "
-                                 "else you wrote is still here. Choose your files again."]
+            form.files.errors = [*form.files.errors, gettext(
+                "%(problem)s Nothing was sent yet: everything else you wrote is still here. Choose "
+                "your files again.", problem=str(refusal))]
             status = _refusal_status(refusal)
         else:
             session.pop("track_case", None)
             session["receipt_once"] = filed.receipt
             return redirect(url_for(".report_sent"))
-    return render_template("public/report.html", form=form, allowed=metadata.ALLOWED_NAMES,
+    return render_template("public/report.html", form=form, allowed=gettext(metadata.ALLOWED_NAMES),
                            max_mb=current_app.config["MAX_UPLOAD_MB"],
-                           explanations={c.code: c.explanation for c in profile().categories}), \
+                           explanations={c.code: gettext(c.explanation) for c in profile().categories}), \
         status if form.errors else 200
 
 
@@ -115,8 +118,8 @@ def _tracked_case_id() -> uuid.UUID | None:
         return None
     if time.time() - seen > current_app.config["TRACK_IDLE_MINUTES"] * 60:
         session.pop("track_case", None)
-        flash("For your safety, your case was closed on this device after a few minutes without "
-              "activity. Enter your receipt again to continue.", "warning")
+        flash(gettext("For your safety, your case was closed on this device after a few minutes without "
+              "activity. Enter your receipt again to continue."), "warning")
         return None
     session["track_seen"] = time.time()
     return uuid.UUID(case_id)
@@ -132,7 +135,7 @@ def track():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         case_id = case_id_for_receipt(form.receipt.data)
         if case_id is None:
-            flash(WRONG_RECEIPT, "error")
+            flash(gettext(WRONG_RECEIPT), "error")
             return render_template("public/track_login.html", form=TrackForm(formdata=None)), 404
         session.clear()  # no earlier state survives into the case session
         session["track_case"] = str(case_id)
@@ -195,10 +198,11 @@ def track_message():  # type: ignore[no-untyped-def]
         try:
             followup.send_message(case_id, form.body.data, _uploads(form.files.data), form.keep_metadata.data)
         except intake.FileRefused as refusal:
-            form.files.errors = [*form.files.errors, f"{refusal} Your text is still here; choose the file again."]
+            form.files.errors = [*form.files.errors, gettext(
+                "%(problem)s Your text is still here; choose the file again.", problem=str(refusal))]
             return track_case(message_form=form, status_code=_refusal_status(refusal))
         else:
-            flash("Your message was sent to the officer.", "success")
+            flash(gettext("Your message was sent to the officer."), "success")
             return redirect(url_for(".track_case") + "#messages")
     return track_case(message_form=form, status_code=400)
 
@@ -212,9 +216,9 @@ def track_withdraw():  # type: ignore[no-untyped-def]
         try:
             followup.withdraw(case_id, form.reason.data or "")
         except workflow.TransitionRefused as refusal:
-            flash(str(refusal), "error")
+            flash(gettext(str(refusal)), "error")
         else:
-            flash("Your report is withdrawn.", "success")
+            flash(gettext("Your report is withdrawn."), "success")
         return redirect(url_for(".track_case"))
     return render_template("public/track_withdraw.html", form=form)
 
@@ -228,9 +232,9 @@ def track_appeal():  # type: ignore[no-untyped-def]
         try:
             followup.appeal(case_id, form.reason.data or "")
         except workflow.TransitionRefused as refusal:
-            flash(str(refusal), "error")
+            flash(gettext(str(refusal)), "error")
         else:
-            flash("Your appeal was lodged. A second instance will review the decision.", "success")
+            flash(gettext("Your appeal was lodged. A second instance will review the decision."), "success")
     return redirect(url_for(".track_case"))
 
 
@@ -242,7 +246,7 @@ def track_retaliation():  # type: ignore[no-untyped-def]
     form = RetaliationForm()
     if form.validate_on_submit():
         followup.report_retaliation(case_id, form.narrative.data)
-        flash("Thank you. A new, linked report was opened; you follow it here with the same code.",
+        flash(gettext("Thank you. A new, linked report was opened; you follow it here with the same code."),
               "success")
         return redirect(url_for(".track_case"))
     return track_case(retaliation_form=form, status_code=400)
@@ -257,9 +261,9 @@ def track_reveal():  # type: ignore[no-untyped-def]
         try:
             followup.reveal_identity(case_id, form.name.data, form.contact.data)
         except workflow.TransitionRefused as refusal:
-            flash(str(refusal), "error")
+            flash(gettext(str(refusal)), "error")
         else:
-            flash("The officer now knows your name and how to reach you.", "success")
+            flash(gettext("The officer now knows your name and how to reach you."), "success")
         return redirect(url_for(".track_case"))
     return track_case(reveal_form=form, status_code=400)
 
@@ -273,10 +277,11 @@ def track_checkin(checkin_id):  # type: ignore[no-untyped-def]
         try:
             linked = followup.answer_checkin(case_id, checkin_id, form.answer.data, form.details.data or "")
         except workflow.TransitionRefused as refusal:
-            flash(str(refusal), "error")
+            flash(gettext(str(refusal)), "error")
         else:
-            flash("Thank you. A new, linked report was opened at once; an officer will contact you here."
-                  if linked else "Thank you for letting us know.", "success")
+            flash(gettext("Thank you. A new, linked report was opened at once; an officer will "
+                          "contact you here.") if linked else gettext("Thank you for letting us know."),
+                  "success")
         return redirect(url_for(".track_case"))
     return track_case(checkin_form=form, status_code=400)
 
@@ -285,7 +290,7 @@ def track_checkin(checkin_id):  # type: ignore[no-untyped-def]
 @public
 def track_close():  # type: ignore[no-untyped-def]
     session.clear()
-    flash("Your case is closed on this device. Use your receipt to open it again.", "success")
+    flash(gettext("Your case is closed on this device. Use your receipt to open it again."), "success")
     return redirect(url_for(".home"))
 
 

@@ -8,6 +8,8 @@ import json
 from dataclasses import asdict
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
@@ -29,16 +31,16 @@ class StatisticsFilterForm(FlaskForm):
     class Meta:
         csrf = False  # GET filters: they select figures, they hold no content
 
-    year = SelectField("Year", coerce=int)
-    show = CheckboxList("Show", choices=DIMENSION_CHOICES)
+    year = SelectField(_l("Year"), coerce=int)
+    show = CheckboxList(_l("Show"), choices=[(key, _l(title)) for key, title in DIMENSION_CHOICES])
 
 
 class QuarterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    year = SelectField("Year", coerce=int)
-    quarter = IntegerField("Quarter", validators=[Optional(), NumberRange(1, 4, "Choose a quarter from 1 to 4.")])
+    year = SelectField(_l("Year"), coerce=int)
+    quarter = IntegerField(_l("Quarter"), validators=[Optional(), NumberRange(1, 4, _l("Choose a quarter from 1 to 4."))])
 
 
 def _year_choices(form: FlaskForm) -> list[int]:
@@ -56,12 +58,12 @@ def dashboard():  # type: ignore[no-untyped-def]
     years = _year_choices(form)
     report, refusal, status = None, None, 200
     if not years:
-        refusal = "No case has been filed yet."
+        refusal = gettext("No case has been filed yet.")
     elif form.validate():
         try:
             report = published.year_report(current_user, form.year.data)
         except FilterRefused as refused:
-            refusal, status = str(refused), 422
+            refusal, status = _explained(refused), 422
     else:
         status = 400
     shown = set(form.show.data or []) or {key for key, _ in DIMENSION_CHOICES}
@@ -77,14 +79,14 @@ def quarterly_report():  # type: ignore[no-untyped-def]
     years = _year_choices(form)
     report, refusal, group, status = None, None, None, 200
     if not years:
-        refusal = "No case has been filed yet."
+        refusal = gettext("No case has been filed yet.")
     elif form.validate():
         try:
             report = published.year_report(current_user, form.year.data)
             quarter = form.quarter.data or report.cases.groups[-1].quarters[-1]
             group = report.group_for(quarter)
         except FilterRefused as refused:
-            refusal, status = str(refused), 422
+            refusal, status = _explained(refused), 422
     else:
         status = 400
     return render_template("statistics/report.html", form=form, report=report, group=group,
@@ -101,11 +103,15 @@ def _export_report():  # type: ignore[no-untyped-def]
     form = StatisticsFilterForm(request.args)
     _year_choices(form)
     if not form.validate():
-        return None, Response("Choose a year from the list.\n", status=400, mimetype="text/plain")
+        return None, Response(gettext("Choose a year from the list.") + "\n", status=400, mimetype="text/plain")
     try:
         return published.year_report(current_user, form.year.data), None
     except FilterRefused as refused:
-        return None, Response(str(refused) + "\n", status=422, mimetype="text/plain")
+        return None, Response(_explained(refused) + "\n", status=422, mimetype="text/plain")
+
+
+def _explained(refused: FilterRefused) -> str:
+    return gettext(refused.message, **refused.params)
 
 
 @bp.get("/statistics/export.csv")

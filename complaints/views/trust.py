@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from ..access import roles_required
-from ..forms.trust import ConsultationForm
+from ..forms.trust import UNIT_GROUPS, ConsultationForm
 from ..instance import profile
 from ..services import consultations
 
@@ -16,7 +17,7 @@ bp = Blueprint("trust", __name__)
 @roles_required("trust")
 def consultations_page():  # type: ignore[no-untyped-def]
     form = ConsultationForm()
-    form.category.choices = [("", "Choose")] + [(c.code, c.label) for c in profile().categories]
+    form.category.choices = [("", gettext("Choose"))] + [(c.code, gettext(c.label)) for c in profile().categories]
     status = 200
     if form.validate_on_submit():
         try:
@@ -27,10 +28,11 @@ def consultations_page():  # type: ignore[no-untyped-def]
             form.category.errors = [*form.category.errors, str(refusal)]
             status = 400
         else:
-            flash("Consultation recorded. No name or detail was stored.", "success")
+            flash(gettext("Consultation recorded. No name or detail was stored."), "success")
             return redirect(url_for(".consultations_page"))
     elif form.is_submitted():
         status = 400
     return render_template("trust/consultations.html", form=form,
                            rows=consultations.mine(current_user),
-                           outcomes=consultations.OUTCOMES), status
+                           outcomes=consultations.OUTCOMES,
+                           unit_groups=dict(UNIT_GROUPS)), status

@@ -1,0 +1,138 @@
+"""Languages of the interface: which ones exist, which one a request gets, and how to switch.
+
+The choice is kept in one cookie holding only the language code (no identifier, nothing
+else), set by a plain link so it works without JavaScript. Without the cookie, the browser's
+Accept-Language decides on the first visit; otherwise the instance's default
+(``COMPLAINTS_LANGUAGE``). Montenegrin is served by the Serbian Latin catalogue.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, has_request_context, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
+
+COOKIE = "complaints_lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str      # in the cookie and the switcher's URL; also the page's lang attribute (BCP 47)
+    locale: str    # Babel locale used for messages, dates and numbers
+    name: str      # the language's own name for itself
+
+
+LANGUAGES: tuple[Language, ...] = (
+    Language("en", "en_GB", "English"),
+    Language("sr-Latn", "sr_Latn", "Srpski (latinica)"),
+    Language("sr-Cyrl", "sr_Cyrl", "Српски (ћирилица)"),
+    Language("bs", "bs", "Bosanski"),
+    Language("mk", "mk", "Македонски"),
+    Language("sq", "sq", "Shqip"),
+)
+BY_CODE = {language.code: language for language in LANGUAGES}
+BY_LOCALE = {language.locale: language for language in LANGUAGES}
+
+# Accept-Language tags (lower case, most specific first) and the language that serves them.
+# Plain "sr" gets Cyrillic, the official script and what Serbian browser interfaces use.
+ACCEPT_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("sr-latn", "sr-Latn"), ("sr-cyrl", "sr-Cyrl"), ("sr-me", "sr-Latn"), ("cnr", "sr-Latn"),
+    ("sh", "sr-Latn"), ("sr", "sr-Cyrl"), ("bs", "bs"), ("hr", "bs"), ("mk", "mk"),
+    ("sq", "sq"), ("en", "en"),
+)
+
+
+def language_for_tag(tag: str) -> Language | None:
+    tag = tag.strip().lower().replace("_", "-")
+    for prefix, code in ACCEPT_PREFIXES:
+        if tag == prefix or tag.startswith(prefix + "-"):
+            return BY_CODE[code]
+    return None
+
+
+def chosen_language() -> Language:
+    """The cookie's language, else the first the browser accepts, else the default."""
+    cookie = request.cookies.get(COOKIE, "")
+    if cookie in BY_CODE:
+        return BY_CODE[cookie]
+    for tag, _quality in request.accept_languages:
+        language = language_for_tag(tag)
+        if language is not None:
+            return language
+    return default_language()
+
+
+def default_language() -> Language:
+    return BY_CODE[current_app.config["LANGUAGE"]]
+
+
+def current_language() -> Language:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return BY_LOCALE.get(str(locale), LANGUAGES[0]) if locale else LANGUAGES[0]
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector (commands, outside a request, get the default)."""
+    if not has_request_context():
+        return default_language().locale
+    return chosen_language().locale
+
+
+def safe_return_path(target: str | None) -> str:
+    """A local path to go back to after switching, never another site (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return target
+
+
+def return_path() -> str:
+    """Where the switcher brings the visitor back: this page if it can be fetched with GET,
+    else the nearest parent path that can (a form's POST page goes back to the form)."""
+    if request.method == "GET":
+        query = request.query_string.decode("utf-8", "replace")
+        return request.path + (f"?{query}" if query else "")
+    adapter = current_app.url_map.bind("localhost")
+    path = request.path.rstrip("/")
+    while path:
+        try:
+            adapter.match(path, method="GET")
+            return path
+        except RequestRedirect as redirect:
+            return urlsplit(redirect.new_url).path
+        except HTTPException:
+            path = path.rsplit("/", 1)[0]
+    return "/"
+
+
+def remember(response: Response, language: Language) -> Response:
+    response.set_cookie(COOKIE, language.code, max_age=COOKIE_MAX_AGE, path="/", httponly=True,
+                        samesite="Lax", secure=bool(current_app.config["HTTPS"]))
+    return response
+
+
+def register(app: Flask) -> None:
+    if app.config["LANGUAGE"] not in BY_CODE:
+        from .config import SettingsError
+
+        raise SettingsError(f"COMPLAINTS_LANGUAGE must be one of: {', '.join(BY_CODE)}")
+
+    @app.after_request
+    def content_language(response: Response) -> Response:
+        if request.endpoint != "static":
+            response.headers["Content-Language"] = current_language().code
+            response.vary.add("Cookie")
+            response.vary.add("Accept-Language")
+        return response
+
+    @app.context_processor
+    def language_globals() -> dict[str, object]:
+        return {"current_language": current_language, "languages": LANGUAGES,
+                "language_return_path": return_path}

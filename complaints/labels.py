@@ -1,0 +1,47 @@
+"""Plain-word labels for the coded values a case carries (channel, wants, rank band...).
+
+Officers' pages show these instead of the codes. Labels are N_-marked, or lazy strings taken
+from the report form's choices (one wording for the complainant and the officer), and are
+translated by the ``label`` template filter.
+"""
+from __future__ import annotations
+
+from .forms.report import RANK_BANDS, UNIT_GROUPS
+from .translatable import N_
+
+CHANNELS = {
+    "online_anonymous": N_("online, anonymous"),
+    "online_identified": N_("online, with name"),
+    "on_behalf": N_("on behalf of someone else"),
+    "person_of_trust": N_("through a person of trust"),
+}
+WANTS = {
+    "information": N_("information and advice first"),
+    "informal": N_("an informal solution"),
+    "formal": N_("a formal investigation"),
+}
+RELATIONS = {
+    "superior": N_("superior"),
+    "peer": N_("colleague of similar rank"),
+    "subordinate": N_("subordinate"),
+    "other": N_("other / don't know"),
+}
+# Who uploaded a file or answered a check-in.
+SOURCES = {
+    "complainant": N_("the complainant"),
+    "staff": N_("staff"),
+    "officer": N_("the officer"),
+}
+CHECKIN_ANSWERS = {
+    "nothing": N_("nothing has happened"),
+    "retaliation": N_("treated worse for reporting"),
+    "repeat": N_("the behaviour happened again"),
+}
+
+
+def tables() -> dict[str, dict]:
+    return {
+        "channels": CHANNELS, "wants": WANTS, "relations": RELATIONS, "uploaders": SOURCES,
+        "checkin_answers": CHECKIN_ANSWERS, "rank_bands": dict(RANK_BANDS[1:]),
+        "unit_groups": dict(UNIT_GROUPS[1:]),
+    }
