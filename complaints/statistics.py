@@ -185,7 +185,7 @@ CONSULTATION_DIMENSIONS = (
     Dimension("consultation_outcome", N_("Outcome of the consultation"), Consultation.outcome),
     Dimension("consultation_category", N_("Subject of the consultation"), Consultation.category),
     Dimension("consultation_sex", N_("Sex of the person consulting"), Consultation.complainant_sex),
-    Dimension("consultation_unit_group", N_("Unit group"), Consultation.unit_group),
+    Dimension("consultation_unit_group", N_("Unit group of the person consulting"), Consultation.unit_group),
 )
 TIMINGS = (
     ("acknowledgement", N_("Days from report to acknowledgement"), Case.submitted_at, Case.acknowledged_at),

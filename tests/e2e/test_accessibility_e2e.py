@@ -128,8 +128,10 @@ def test_gem_analyst_pages(app, live_server, page) -> None:
     found: list[str] = []
     demo_world.sign_in(page, live_server, world.accounts["gem"])
     check(page, found)  # where the analyst lands
-    if "statistics.dashboard" in app.view_functions:
-        check(page, found, f"{live_server}/statistics")
+    check(page, found, f"{live_server}/statistics")  # tables, SVG charts, the choice of figures
+    check(page, found, f"{live_server}/statistics?show=nonsense")  # the choice explained as an error
+    check(page, found, f"{live_server}/statistics/report")  # the quarterly report, ready to print
+    check(page, found, f"{live_server}/statistics/report?quarter=9")  # a quarter out of range
     check(page, found, f"{live_server}/account/password")
     assert found == []
 
