@@ -6,8 +6,8 @@ times GET /statistics for the most recent year: the first request of the day (wh
 the year and keeps the counts as today's snapshot, as the nightly `complaints statistics`
 job otherwise does) and the median and maximum of the following ones. Prints the figures; asserts nothing.
 
-    .venv/bin/python bench/statistics.py                 # both sizes
-    .venv/bin/python bench/statistics.py --cases 100000  # one size
+    .venv/bin/python -m bench.statistics                 # both sizes
+    .venv/bin/python -m bench.statistics --cases 100000  # one size
 """
 from __future__ import annotations
 
