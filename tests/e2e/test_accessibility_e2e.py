@@ -267,6 +267,9 @@ def test_nothing_scrolls_sideways_on_a_small_phone(app, browser, live_server) ->
             ("auditor", ["/audit"]),
             ("trust", ["/consultations"]),
         ):
+            # Leave the page first: a late response of the old page (its favicon, say) would
+            # otherwise bring the previous role's session cookie back after the clearing.
+            page.goto("about:blank")
             page.context.clear_cookies()
             demo_world.sign_in(page, live_server, world.accounts[role])
             for path in paths:
