@@ -36,7 +36,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.types import Float
 
-from .disclosure import Breakdown, FilterRefused, Figure, group_periods, primary, protect_line, publish_breakdown
+from .disclosure import Breakdown, FilterRefused, Figure, group_periods, primary, publish_breakdown
 from .models import Case, Consultation, Deadline, ProtectiveMeasure, Transition
 from .translatable import N_
 

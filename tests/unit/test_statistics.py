@@ -11,7 +11,7 @@ import pytest
 from complaints import statistics
 from complaints.disclosure import OTHER, SHOWN, SMALL, FilterRefused
 from complaints.extensions import db
-from complaints.models import Case, Consultation, Deadline, ProtectiveMeasure, Transition
+from complaints.models import Consultation, Deadline, ProtectiveMeasure, Transition
 from tests.factories import add_bare_cases, make_staff
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)  # Q4 2026 is still running
