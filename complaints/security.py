@@ -40,10 +40,10 @@ def configure_sessions(app: Flask) -> None:
         REMEMBER_COOKIE_DURATION=timedelta(seconds=0),
     )
     if app.config["TRUSTED_PROXIES"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
+        from .proxies import TrustedProxyFix, parse_networks
 
-        n = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+        app.wsgi_app = TrustedProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, app.config["TRUSTED_PROXIES"], parse_networks(app.config["PROXY_ADDRESSES"]))
 
 
 def no_nul_characters() -> None:
