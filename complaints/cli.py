@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "commands.audit",
     "commands.statistics",
     "commands.retention",
+    "commands.backup",
 )
 
 
@@ -112,6 +113,7 @@ def run_command(host: str, port: int) -> None:
 
 for _module in COMMAND_MODULES:
     cli.add_command(import_module(f"{__package__}.{_module}").command)
+cli.add_command(import_module(f"{__package__}.commands.backup").restore_command)
 
 
 def main() -> None:
