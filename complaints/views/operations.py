@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 
 from .. import metrics
 from ..access import public
+from ..errors import render_error
 from ..proxies import address_in, parse_networks
 from ..services import health
 
@@ -29,3 +30,11 @@ def metrics_page():  # type: ignore[no-untyped-def]
         abort(404)
     body, content_type = metrics.exposition(current_app._get_current_object())  # type: ignore[attr-defined]
     return body, 200, {"Content-Type": content_type}
+
+
+@bp.route("/request-too-large")
+@public
+def request_too_large():  # type: ignore[no-untyped-def]
+    """The page the reverse proxy shows when it refuses a body over its limit (nginx's
+    ``error_page 413``), so people read the same words as when the app refuses it."""
+    return render_error(413)
