@@ -27,7 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.update(settings)
 
-    from . import errors, extensions, i18n, instance, security
+    from . import errors, extensions, i18n, instance, metrics, security
     from .views import register_blueprints
 
     from .procedures import load_profile
@@ -38,6 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     extensions.register(app)
     i18n.register(app)
     security.register(app)
+    metrics.register(app)
     errors.register(app)
     register_blueprints(app)
     instance.check_keyring_against_database(app)

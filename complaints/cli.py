@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "commands.audit",
     "commands.statistics",
     "commands.retention",
+    "commands.backup",
 )
 
 
@@ -56,10 +57,36 @@ class QuietRequestHandler(WSGIRequestHandler):
         logging.getLogger("complaints.http").warning("request error")
 
 
-@click.group(cls=FlaskGroup, create_app=load_app, add_default_commands=False,
+class ProductGroup(FlaskGroup):
+    """The product's own commands only.
+
+    FlaskGroup adds Flask's generic options (--app, --env-file, --debug) and, to list
+    commands, loads the app and the commands extensions register (Flask-Limiter's "limiter").
+    None of that is for an operator, and loading the app for `--help` would create an instance
+    folder wherever the command was typed.
+    """
+
+    GENERIC_OPTIONS = {"app", "env_file", "debug"}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.params = [p for p in self.params if p.name not in self.GENERIC_OPTIONS]
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return click.Group.list_commands(self, ctx)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return click.Group.get_command(self, ctx, name)
+
+
+@click.group(cls=ProductGroup, create_app=load_app, add_default_commands=False,
              add_version_option=False, load_dotenv=False)
 def cli() -> None:
-    """Confidential complaints: case management for discrimination, harassment and abuse."""
+    """Confidential complaints: case management for discrimination, harassment and abuse.
+
+    Start with `complaints run` (a fresh instance folder is prepared in ./instance, or in
+    COMPLAINTS_INSTANCE), or try it with invented data: `complaints demo`.
+    """
 
 
 @cli.command("init")
@@ -86,6 +113,7 @@ def run_command(host: str, port: int) -> None:
 
 for _module in COMMAND_MODULES:
     cli.add_command(import_module(f"{__package__}.{_module}").command)
+cli.add_command(import_module(f"{__package__}.commands.backup").restore_command)
 
 
 def main() -> None:

@@ -38,6 +38,8 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], Any]] = {
     "KEYS": (str, None),                    # keyring JSON from a secrets manager, instead of the key file
     "HTTPS": (_as_bool, False),             # served over HTTPS (directly or behind a TLS proxy)
     "TRUSTED_PROXIES": (_as_int, 0),        # number of reverse proxies to trust for X-Forwarded-*
+    "PROXY_ADDRESSES": (str, "127.0.0.1,::1"),  # peers whose X-Forwarded-* headers are believed
+    "METRICS_ALLOW": (str, ""),             # addresses/networks that may read /metrics (none: 404)
     "MAX_UPLOAD_MB": (_as_int, 20),         # one evidence file
     "MAX_REQUEST_MB": (_as_int, 60),        # one whole request
     "STAFF_IDLE_MINUTES": (_as_int, 30),
@@ -91,6 +93,13 @@ def validate_settings(settings: Mapping[str, Any]) -> None:
         )
     if settings["STATS_THRESHOLD"] < 2:
         raise SettingsError(f"{PREFIX}STATS_THRESHOLD must be at least 2")
+    from .proxies import parse_networks
+
+    for name in ("PROXY_ADDRESSES", "METRICS_ALLOW"):
+        try:
+            parse_networks(settings[name])
+        except ValueError as error:
+            raise SettingsError(f"{PREFIX}{name}: {error}") from None
     url = settings["DATABASE_URL"]
     if not (url.startswith("sqlite") or url.startswith("postgresql")):
         raise SettingsError(

@@ -137,52 +137,83 @@ _LAST_FLAG = 0x80000000  # top bit of the 4-byte chunk header marks the last chu
 
 
 def encrypt_stream(key: bytes, file_id: object, source: BinaryIO, sink: BinaryIO,
-                   max_bytes: int | None = None) -> int:
+                   max_bytes: int | None = None,
+                   place: tuple[str, str] = ("attachments", "content")) -> int:
     """Encrypt ``source`` into ``sink`` chunk by chunk; returns the plaintext size.
 
     Each chunk is ``header(4) || sealed chunk``; the header holds the sealed length and a
-    last-chunk flag. The AD names the file, the chunk number and the flag, so chunks can't
-    be reordered, swapped between files or cut off. Memory stays at two chunks.
+    last-chunk flag. The AD names the place, the file, the chunk number and the flag, so
+    chunks can't be reordered, swapped between files or cut off. Memory stays at two chunks.
     Raises ``FileTooLarge`` past ``max_bytes`` (the caller removes the partial output).
     """
+    sealer = StreamSealer(key, file_id, sink, place)
     total = 0
-    index = 0
-    chunk = source.read(CHUNK_BYTES)
-    while True:
-        following = source.read(CHUNK_BYTES) if chunk else b""
+    while chunk := source.read(CHUNK_BYTES):
         total += len(chunk)
         if max_bytes is not None and total > max_bytes:
             raise FileTooLarge(max_bytes)
-        last = not following
-        ad = associated_data("attachments", "content", file_id, index, int(last))
-        sealed = seal_bytes(key, chunk, ad)
-        sink.write((len(sealed) | (_LAST_FLAG if last else 0)).to_bytes(4, "big"))
-        sink.write(sealed)
-        if last:
-            return total
-        chunk = following
-        index += 1
+        sealer.write(chunk)
+    sealer.close()
+    return total
 
 
-def decrypt_stream(key: bytes, file_id: object, source: BinaryIO) -> Iterator[bytes]:
+class StreamSealer:
+    """The chunked format of ``encrypt_stream`` as a writable file: bytes written are sealed
+    in CHUNK_BYTES chunks; ``close`` seals what is left as the last chunk (an empty one if
+    nothing is left), so a reader can tell a whole stream from a cut one."""
+
+    def __init__(self, key: bytes, file_id: object, sink: BinaryIO,
+                 place: tuple[str, str] = ("attachments", "content")):
+        self.key, self.file_id, self.sink, self.place = key, file_id, sink, place
+        self.pending = bytearray()
+        self.index = 0
+        self.closed = False
+
+    def write(self, data: bytes) -> int:
+        self.pending += data
+        # Keep at least one byte back: only close() knows which chunk is the last.
+        while len(self.pending) > CHUNK_BYTES:
+            self._seal(bytes(self.pending[:CHUNK_BYTES]), last=False)
+            del self.pending[:CHUNK_BYTES]
+        return len(data)
+
+    def flush(self) -> None:
+        self.sink.flush()
+
+    def close(self) -> None:
+        if not self.closed:
+            self._seal(bytes(self.pending), last=True)
+            self.pending.clear()
+            self.closed = True
+
+    def _seal(self, chunk: bytes, last: bool) -> None:
+        ad = associated_data(*self.place, self.file_id, self.index, int(last))
+        sealed = seal_bytes(self.key, chunk, ad)
+        self.sink.write((len(sealed) | (_LAST_FLAG if last else 0)).to_bytes(4, "big"))
+        self.sink.write(sealed)
+        self.index += 1
+
+
+def decrypt_stream(key: bytes, file_id: object, source: BinaryIO,
+                   place: tuple[str, str] = ("attachments", "content")) -> Iterator[bytes]:
     """Yield plaintext chunks; raises IntegrityFailure on any tampering or truncation."""
-    place = f"attachments|content|{file_id}"
+    where = "|".join((*place, str(file_id)))
     index = 0
     while True:
         header = source.read(4)
         if len(header) != 4:
-            raise IntegrityFailure(place)  # cut off before the last chunk
+            raise IntegrityFailure(where)  # cut off before the last chunk
         value = int.from_bytes(header, "big")
         last = bool(value & _LAST_FLAG)
         length = value & ~_LAST_FLAG
         if length > CHUNK_BYTES + 64:
-            raise IntegrityFailure(place)
+            raise IntegrityFailure(where)
         sealed = source.read(length)
-        ad = associated_data("attachments", "content", file_id, index, int(last))
+        ad = associated_data(*place, file_id, index, int(last))
         yield open_bytes(key, sealed, ad)
         if last:
             if source.read(1):
-                raise IntegrityFailure(place)  # data after the last chunk
+                raise IntegrityFailure(where)  # data after the last chunk
             return
         index += 1
 

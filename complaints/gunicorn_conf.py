@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import re
+import shutil
+import tempfile
 
 from gunicorn.glogging import Logger
 
@@ -75,6 +78,23 @@ class NoAddressLogger(Logger):
 
 
 logger_class = NoAddressLogger
+
+# Metrics summed over every worker: each process writes its counters into this folder
+# (prometheus_client's multiprocess mode). Set before the app is loaded, emptied at start.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="complaints-metrics-")
+
+
+def on_starting(server):  # type: ignore[no-untyped-def]
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+
+
+def child_exit(server, worker):  # type: ignore[no-untyped-def]
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
 def post_fork(server, worker):  # type: ignore[no-untyped-def]

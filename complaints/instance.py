@@ -79,6 +79,39 @@ def prepare_instance(settings: Mapping[str, Any], say: Callable[[str], None] = p
 
     upgrade_database(settings["DATABASE_URL"])
     _ensure_keyring(settings, say)
+    reapply_shred_ledger(settings, say)
+
+
+def reapply_shred_ledger(settings: Mapping[str, Any], say: Callable[[str], None]) -> list:
+    """Destroy again the data keys the shred ledger names (after a restore of an older backup);
+    removes those cases' evidence files. Returns the ids of the cases shredded again."""
+    from sqlalchemy.orm import Session
+
+    from . import attachments, audit, shred_ledger
+    from .extensions import make_engine
+    from .models import Attachment
+
+    entries = shred_ledger.read(shred_ledger.ledger_path(settings["KEY_FILE"]))
+    if not entries:
+        return []
+    engine = make_engine(settings["DATABASE_URL"])
+    try:
+        with Session(engine) as session, session.begin():
+            case_ids = shred_ledger.apply(session, entries)
+            files = list(session.execute(select(Attachment.id).where(
+                Attachment.case_id.in_(case_ids))).scalars()) if case_ids else []
+            audit_key = load_keyring(settings["KEY_FILE"], settings.get("KEYS")).audit_key
+            for case_id in case_ids:
+                audit.append(session, audit_key, actor="cli", action="retention.reshred",
+                             case_id=case_id, detail={"source": "shred ledger"})
+    finally:
+        engine.dispose()
+    for attachment_id in files:
+        attachments.remove(settings["ATTACHMENTS_DIR"], attachment_id)
+    if case_ids:
+        say(f"Shredded again {len(case_ids)} case(s) named in the shred ledger "
+            "(the database held keys that retention had destroyed).")
+    return case_ids
 
 
 def _ensure_keyring(settings: Mapping[str, Any], say: Callable[[str], None]) -> None:

@@ -35,15 +35,19 @@ def configure_sessions(app: Flask) -> None:
         SESSION_REFRESH_EACH_REQUEST=True,
         MAX_CONTENT_LENGTH=app.config["MAX_REQUEST_MB"] * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which times out
-        WTF_CSRF_SSL_STRICT=https,
+        # Flask-WTF's "strict" HTTPS check wants a Referer from the same host, but our pages
+        # send none (Referrer-Policy: no-referrer, so no receipt or case page ever leaks in
+        # one): over HTTPS every form failed. The token, SameSite=Strict cookies and the
+        # browser's Sec-Fetch-Site (checked below) do that job instead.
+        WTF_CSRF_SSL_STRICT=False,
         PREFERRED_URL_SCHEME="https" if https else "http",
         REMEMBER_COOKIE_DURATION=timedelta(seconds=0),
     )
     if app.config["TRUSTED_PROXIES"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
+        from .proxies import TrustedProxyFix, parse_networks
 
-        n = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+        app.wsgi_app = TrustedProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, app.config["TRUSTED_PROXIES"], parse_networks(app.config["PROXY_ADDRESSES"]))
 
 
 def no_nul_characters() -> None:
@@ -60,9 +64,21 @@ def no_nul_characters() -> None:
                  for key, value in form.items(multi=True)])
 
 
+def same_origin_posts_only() -> None:
+    """before_request: browsers say where a request comes from in Sec-Fetch-Site (whatever the
+    referrer policy); a form posted from another site is refused like a bad CSRF token."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        from flask_wtf.csrf import CSRFError
+
+        raise CSRFError("The request came from another site.")
+
+
 def register(app: Flask) -> None:
     app.before_request(deny_undeclared)
     app.before_request(no_nul_characters)
+    app.before_request(same_origin_posts_only)
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:

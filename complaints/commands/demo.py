@@ -27,5 +27,9 @@ def command(cases: int) -> None:
     click.echo("role          user name            password                     otpauth URI")
     for account in accounts:
         click.echo(f"{account.role:13} {account.username:20} {account.password:28} {account.otpauth_uri}")
-    click.echo("Every page of this instance now shows a demo banner. Start it with `complaints run`.",
+    instance = Path(current_app.config["INSTANCE"]).resolve()
+    click.echo("Every page of this instance shows a demo banner. Sign in at /login with a user name "
+               "and password above and a code from an authenticator app given the otpauth URI "
+               "(or computed from it).", err=True)
+    click.echo(f"Serve it with: COMPLAINTS_INSTANCE={instance} complaints run --port 5000",
                err=True)

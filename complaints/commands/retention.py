@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import retention
+from .. import retention, shred_ledger
 from ..extensions import db
 from ..services import auditing
 
@@ -30,10 +30,17 @@ def run(dry_run: bool) -> None:
     if dry_run:
         click.echo(f"Dry run: {len(expired)} case(s) would be shredded; nothing changed.")
         return
+    ledger = shred_ledger.ledger_path(current_app.config["KEY_FILE"])
     for item in expired:
+        # The ledger first: a key it names is destroyed again in any restored backup. Should
+        # the commit below fail, the next start finishes the shred this case was due for.
+        shred_ledger.record(ledger, [item.case.data_key_id], now)
         files = retention.shred(db.session, item.case, now)
         auditing.record("retention.shred", case_id=item.case.id, actor=auditing.CLI,
                         detail={"reference": item.case.reference, "files": len(files)})
         db.session.commit()  # one case at a time: an interruption leaves each case whole
         retention.remove_files(current_app.config["ATTACHMENTS_DIR"], files)
     click.echo(f"Shredded {len(expired)} case(s). Their statistics remain; their content is gone.")
+    if expired:
+        click.echo(f"Back up the shred ledger {ledger} again, with the key file: restoring an "
+                   "older database backup destroys these keys again only if the ledger names them.")

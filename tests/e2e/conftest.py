@@ -37,6 +37,24 @@ def browser():
 
 
 @pytest.fixture()
+def new_page(browser):
+    """Pages in contexts of their own (one per person in a journey), all closed at teardown,
+    before the live server stops: an open context keeps connections that slow its shutdown."""
+    contexts = []
+
+    def open_page(**context_options):
+        context = browser.new_context(**context_options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture()
 def page(browser):
     context = browser.new_context()
     page = context.new_page()

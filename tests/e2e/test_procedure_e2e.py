@@ -42,11 +42,11 @@ def take_step(page, label, reason=None, outcome=None):
     assert page.get_by_text(f"Done: {label}.", exact=True).is_visible()
 
 
-def test_a_case_through_the_procedure(app, live_server, browser):
+def test_a_case_through_the_procedure(app, live_server, new_page):
     secrets = {name: staff(app, name, role) for name, role in [
         ("coco", "coordinator"), ("olivera", "officer"), ("ivan", "investigator"), ("dragana", "decision")]}
 
-    complainant = browser.new_context().new_page()
+    complainant = new_page()
     complainant.goto(f"{live_server}/report")
     complainant.get_by_label("Sexual harassment: unwanted touching").check()
     complainant.get_by_label("Tell us what happened, in your own words").fill("He grabbed me in the corridor.")
@@ -54,7 +54,7 @@ def test_a_case_through_the_procedure(app, live_server, browser):
     complainant.get_by_role("button", name="Send my report").click()
     receipt = complainant.locator(".receipt").inner_text().strip()
 
-    coordinator = browser.new_context().new_page()
+    coordinator = new_page()
     sign_in(coordinator, live_server, app, "coco", secrets["coco"])
     coordinator.get_by_role("link", name="Register").click()
     coordinator.locator("table a").first.click()
@@ -65,7 +65,7 @@ def test_a_case_through_the_procedure(app, live_server, browser):
         form.get_by_role("button", name="Assign", exact=True).click()
         assert coordinator.get_by_text("Assigned.", exact=True).is_visible()
 
-    officer = browser.new_context().new_page()
+    officer = new_page()
     sign_in(officer, live_server, app, "olivera", secrets["olivera"])
     officer.locator("table a").first.click()
     assert officer.get_by_text("He grabbed me in the corridor.").is_visible()
@@ -85,12 +85,12 @@ def test_a_case_through_the_procedure(app, live_server, browser):
     officer.reload()
     assert officer.get_by_text("Yes, but he is still on my shift.").is_visible()
 
-    investigator = browser.new_context().new_page()
+    investigator = new_page()
     sign_in(investigator, live_server, app, "ivan", secrets["ivan"])
     investigator.locator("table a").first.click()
     take_step(investigator, "Submit the investigation report", reason="Three witnesses confirm the account.")
 
-    decider = browser.new_context().new_page()
+    decider = new_page()
     sign_in(decider, live_server, app, "dragana", secrets["dragana"])
     decider.locator("table a").first.click()
     take_step(decider, "Take the decision", reason="Established by witnesses.", outcome="substantiated")

@@ -17,6 +17,10 @@ def test_demo_creates_every_role_and_cases_in_every_resting_state(app, runner):
     lines = [l for l in result.output.splitlines() if "otpauth://" in l]
     assert {l.split()[0] for l in lines} == set(ROLES)
     assert all(re.search(r"otpauth://totp/\S+secret=", l) for l in lines)
+    # The last line says which instance folder to serve, so a newcomer can start it.
+    from pathlib import Path
+    last = result.output.strip().splitlines()[-1]
+    assert f"COMPLAINTS_INSTANCE={Path(app.config['INSTANCE']).resolve()} complaints run" in last
     with app.app_context():
         states = set(db.session.execute(select(Case.state).distinct()).scalars())
         assert {"submitted", "triage", "formal_investigation", "decision_pending", "decided",

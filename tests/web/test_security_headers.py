@@ -41,3 +41,33 @@ def test_assets_are_local(client):
     page = client.get("/").get_data(as_text=True)
     assert "http://" not in page.replace("http://www.w3.org", "")
     assert "https://" not in page
+
+
+def test_forms_work_over_https_although_pages_send_no_referrer(app_config):
+    """Over HTTPS, Flask-WTF's strict check wanted a same-host Referer, which our
+    no-referrer pages never send: every form answered "This form has expired"."""
+    import re
+
+    from complaints import create_app
+
+    client = create_app(dict(app_config, HTTPS=True)).test_client()
+    page = client.get("/report", base_url="https://complaints.test").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    response = client.post("/report", base_url="https://complaints.test", data={
+        "csrf_token": token, "category": "SH_VERBAL", "narrative": "Over HTTPS.",
+        "wants": "formal", "identity": "anonymous", "protection_needed": "no"},
+        headers={"Sec-Fetch-Site": "same-origin", "Origin": "null"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/report/sent")
+
+
+def test_a_form_posted_from_another_site_is_refused(client):
+    import re
+
+    page = client.get("/report").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    for site in ("cross-site", "same-site"):
+        response = client.post("/report", data={"csrf_token": token, "category": "SH_VERBAL",
+                                                "narrative": "x", "wants": "formal",
+                                                "identity": "anonymous", "protection_needed": "no"},
+                               headers={"Sec-Fetch-Site": site})
+        assert response.status_code == 400 and "This form has expired" in response.get_data(as_text=True)
