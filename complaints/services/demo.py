@@ -119,7 +119,7 @@ def build_demo(case_count: int = 300, seed: int = 2026) -> list[DemoAccount]:
             username = f"demo-{role}{number if number > 1 else ''}"
             password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
             unit = rng.choice(units[1:]).id
-            user, uri = accounts.create_user(username, password, [role],
+            user, uri = accounts.provision_user(username, password, [role],
                                              display_name=f"Demo {role.title()} {number}",
                                              email=f"{username}@example.invalid", unit_id=unit)
             created.append(DemoAccount(role, username, password, uri))
