@@ -74,6 +74,8 @@ def allowed(user: Any, action: str, case: Case | None = None) -> bool:
         return "coordinator" in user.roles  # metadata only, never content
     if case.shredded_at is not None:
         return False
+    if action == "case.exclusions":  # the names the complainant excluded, to resolve them
+        return "coordinator" in user.roles
     if action in ASSIGNEE_ACTIONS:
         return bool(active_capacities(user, case))
     return False

@@ -68,6 +68,11 @@ def assign(coordinator: Any, case_id: uuid.UUID | str, user_id: int, capacity: s
         raise AssignmentRefused(gettext("This case is closed; nobody can be assigned to it."))
     if capacity not in CAPACITY_ROLES:
         raise AssignmentRefused(gettext("Choose what the person will do on the case."))
+    from .exclusions import refuse_while_pending
+
+    pending = refuse_while_pending(case)
+    if pending:
+        raise AssignmentRefused(pending)
     if user_id == coordinator.id:
         raise _refuse_self_assignment()
     user = db.session.get(User, user_id)

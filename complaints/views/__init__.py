@@ -18,6 +18,7 @@ BLUEPRINT_MODULES = (
     "statistics",
     "language",
     "welcome",
+    "exclusions",
 )
 
 
