@@ -47,3 +47,13 @@ class WelcomeForm(FlaskForm):
     code = StringField(_l("Six-digit code from your authenticator app"),
                        validators=[DataRequired(_l("Enter the code.")), Length(max=12)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+class PasskeyNameForm(FlaskForm):
+    name = StringField(_l("A name for this passkey (for example: work laptop)"),
+                       validators=[Length(max=60)], render_kw={"autocomplete": "off"})
+
+
+class TurnOffTotpForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password."))],
+                             render_kw={"autocomplete": "current-password"})

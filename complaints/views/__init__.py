@@ -19,6 +19,7 @@ BLUEPRINT_MODULES = (
     "language",
     "welcome",
     "exclusions",
+    "passkeys",
 )
 
 

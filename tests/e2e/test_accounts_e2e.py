@@ -143,3 +143,51 @@ def test_the_user_name_field_and_passwords_tell_their_purpose(app, live_server, 
         "autocomplete") == "one-time-code"
     assert re.search(r'autocomplete="username"', page.content())
     context.close()
+
+
+def test_a_passkey_added_and_used_in_chromium(app, live_server, browser):
+    """Chromium's virtual authenticator (DevTools WebAuthn domain) stands in for a security
+    key: add a passkey on the security page, then sign in with it instead of the code."""
+    from tests.web.conftest import PASSWORD
+
+    secret = staff(app, "petra", "officer")
+    base = live_server.replace("127.0.0.1", "localhost")  # WebAuthn needs a host name
+    context = browser.new_context()
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        "protocol": "ctap2", "transport": "usb", "hasResidentKey": False,
+        "hasUserVerification": True, "isUserVerified": True}})
+    sign_in(page, base, app, "petra", secret)
+    page.get_by_role("link", name="My sign-in").click()
+    page.get_by_label("A name for this passkey (for example: work laptop)").fill("test key")
+    page.get_by_role("button", name="Add a passkey").click()
+    page.get_by_text("Passkey added.").wait_for()
+    assert page.get_by_role("button", name="Remove test key").is_visible()
+    page.get_by_role("button", name=re.compile("Sign out")).click()
+
+    page.goto(f"{base}/login")
+    page.get_by_label("User name").fill("petra")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Use my passkey").click()
+    page.wait_for_url(f"{base}/cases")
+    assert page.get_by_role("link", name="My cases").is_visible()
+    context.close()
+
+
+def test_the_code_step_works_without_javascript(app, live_server, browser):
+    from tests.web.conftest import fresh_code, PASSWORD
+
+    secret = staff(app, "nojs", "officer")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.get_by_label("User name").fill("nojs")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Six-digit code from your authenticator app").fill(fresh_code(app, "nojs", secret))
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("link", name="My cases").is_visible()
+    context.close()
