@@ -120,8 +120,9 @@ def build_demo(case_count: int = 300, seed: int = 2026) -> list[DemoAccount]:
             password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
             unit = rng.choice(units[1:]).id
             user, uri = accounts.provision_user(username, password, [role],
-                                             display_name=f"Demo {role.title()} {number}",
-                                             email=f"{username}@example.invalid", unit_id=unit)
+                                                display_name=f"Demo {role.title()} {number}",
+                                                email=f"{username}@example.invalid", unit_id=unit)
+            user.totp_enrolled = True  # the printed otpauth URI is the enrolment (a demo only)
             created.append(DemoAccount(role, username, password, uri))
             staff.setdefault(role, []).append(user)
     now = datetime.now(timezone.utc)
