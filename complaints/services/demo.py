@@ -115,7 +115,7 @@ def build_demo(case_count: int = 300, seed: int = 2026) -> list[DemoAccount]:
     created = []
     staff: dict[str, list[User]] = {}
     for role in DEMO_ROLES:
-        for number in (1, 2) if role in ("officer", "coordinator", "investigator") else (1,):
+        for number in (1, 2) if role in ("officer", "coordinator", "investigator", "admin") else (1,):
             username = f"demo-{role}{number if number > 1 else ''}"
             password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
             unit = rng.choice(units[1:]).id

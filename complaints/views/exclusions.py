@@ -29,4 +29,6 @@ def review(case_id):  # type: ignore[no-untyped-def]
     excluded_ids = {u.id for u in found.excluded}
     form.user_ids.choices = [(u.id, u.display_name or u.username) for u in found.handlers
                              if u.id not in excluded_ids]
+    if not form.is_submitted():  # when in doubt, exclude: every account a name could mean is ticked
+        form.user_ids.data = sorted({u.id for _, matches in found.typed for u in matches} - excluded_ids)
     return render_template("cases/exclusions.html", review=found, form=form), 400 if form.errors else 200

@@ -61,5 +61,6 @@ def page():  # type: ignore[no-untyped-def]
     secret = account_links.enrolment_secret(link)
     uri = auth.provisioning_uri(secret, user.username)
     return render_template("welcome/page.html", form=form, user=user, purpose=link.purpose,
-                           expires_at=link.expires_at, qr=qr_svg(uri), secret=_grouped(secret)), \
+                           expires_at=link.expires_at, qr=qr_svg(uri), uri=uri,
+                           secret=_grouped(secret)), \
         400 if form.errors else 200
