@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from .. import exclusions
 from ..extensions import db
-from ..models import Case, CaseExclusion, User
+from ..models import Case, CaseExclusion, RoleGrant, User
 from ..policy import CAPACITY_ROLES
 from . import auditing
 from .case_access import read_excluded_persons, staff_case
@@ -33,11 +33,14 @@ class Review:
 
 
 def handlers() -> list[User]:
-    """Active staff who could be assigned to cases: the people an exclusion can name."""
+    """Active staff who could be assigned to cases, now or once a role waiting for approval
+    is granted: the people an exclusion can name."""
     roles = set(CAPACITY_ROLES.values())
+    waiting = set(db.session.execute(select(RoleGrant.user_id).where(
+        RoleGrant.outcome == "", RoleGrant.role.in_(roles))).scalars())
     users = db.session.execute(select(User).where(User.is_active_account.is_(True))
                                .order_by(User.display_name, User.username)).scalars()
-    return [u for u in users if u.roles & roles]
+    return [u for u in users if u.roles & roles or u.id in waiting]
 
 
 def _staff(users: Iterable[User]) -> list[exclusions.Staff]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..access import roles_required
 from ..extensions import db
+from ..i18n import safe_return_path
 from ..forms.admin import ROLE_LABELS, AccountForm, ActionForm, RolesForm, UnitForm
 from ..models import Unit, User
 from ..services import account_links, accounts, roles
@@ -142,8 +143,8 @@ def decide_grant(grant_id: int, decision: str):  # type: ignore[no-untyped-def]
                       name=user.username, role=label) if decision == "approve" else
               gettext("The request for %(name)s (%(role)s) was refused.", name=user.username, role=label),
               "success")
-    target = request.form.get("back", "")
-    return redirect(target if target.startswith("/admin/") and "//" not in target else url_for(".accounts"))
+    target = safe_return_path(request.form.get("back"))
+    return redirect(target if target.startswith("/admin/") else url_for(".accounts"))
 
 
 @bp.route("/units", methods=["GET", "POST"])

@@ -70,7 +70,7 @@ def end_idle_or_revoked_sessions() -> None:
     session["seen"] = now
 
 
-def _pending_user_id() -> int | None:
+def pending_user_id() -> int | None:
     user_id, since = session.get("pending_user"), session.get("pending_since", 0)
     if user_id is None or time.time() - since > PENDING_SECONDS:
         return None
@@ -120,7 +120,7 @@ def login():  # type: ignore[no-untyped-def]
 @public
 @limiter.limit("10 per minute", methods=["POST"], exempt_when=known_device_exempt)
 def code():  # type: ignore[no-untyped-def]
-    user_id = _pending_user_id()
+    user_id = pending_user_id()
     if user_id is None:
         return redirect(url_for(".login"))
     user = db.session.get(User, user_id)

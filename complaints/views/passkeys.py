@@ -15,7 +15,7 @@ from ..forms.auth import PasskeyNameForm, TurnOffTotpForm
 from ..forms.admin import ActionForm
 from ..models import User
 from ..services import passkeys, signin
-from .auth import FAILED, _pending_user_id, browser_device, complete_sign_in, known_device_exempt
+from .auth import FAILED, pending_user_id, browser_device, complete_sign_in, known_device_exempt
 
 bp = Blueprint("passkeys", __name__)
 
@@ -91,7 +91,7 @@ def totp_off():  # type: ignore[no-untyped-def]
 @public
 @limiter.limit("10 per minute", exempt_when=known_device_exempt)
 def authentication_options():  # type: ignore[no-untyped-def]
-    user_id = _pending_user_id()
+    user_id = pending_user_id()
     user = db.session.get(User, user_id) if user_id is not None else None
     if user is None or not passkeys.passkeys_of(user.id):
         return jsonify({"error": gettext(FAILED), "redirect": url_for("auth.login")}), 400
@@ -103,7 +103,7 @@ def authentication_options():  # type: ignore[no-untyped-def]
 @public
 @limiter.limit("10 per minute", exempt_when=known_device_exempt)
 def sign_in():  # type: ignore[no-untyped-def]
-    user_id = _pending_user_id()
+    user_id = pending_user_id()
     if user_id is None:
         return jsonify({"error": gettext(FAILED), "redirect": url_for("auth.login")}), 400
     user = passkeys.authenticate(user_id, json.dumps(_json_body().get("credential")),

@@ -112,3 +112,16 @@ def test_hostile_exclusion_text_is_bounded_and_escaped(app, client, handlers, st
     text = coordinator.get(f"/register/{case.id}/exclusions").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
     assert len(re.findall(r'class="typed-name"', text)) <= 20
+
+
+def test_someone_whose_case_role_waits_for_approval_can_be_excluded(app, client, staff_client):
+    admin, _ = staff_client("admin", username="first_admin")
+    admin.post("/admin/accounts/new", data={
+        "csrf_token": csrf_token(admin, "/admin/accounts/new"), "username": "newofficer",
+        "display_name": "Vesna Vuković", "email": "", "unit_id": "0", "roles": ["officer"]})
+    file_with(client, "Vesna Vuković")
+    case, excluded = only_case(app)
+    with app.app_context():
+        from complaints.services import accounts
+
+        assert excluded == {accounts.find_user("newofficer").id} and not case.exclusions_pending

@@ -234,3 +234,14 @@ def test_cli_bootstraps_two_administrators_then_needs_approval(app, runner):
     result = runner.invoke(cli, ["users", "add", "olga", "--role", "officer", "--role", "gem"])
     assert result.exit_code == 0
     assert roles_of(app, "olga") == {"gem"} and len(pending_grant_ids(app, "olga")) == 1
+
+
+@pytest.mark.parametrize("back", ["https://evil.example/", "//evil.example", "/admin/\nenv", "/cases"])
+def test_deciding_a_request_never_leaves_the_administration(app, admins, make_user, back):
+    (first, _), (second, _) = admins
+    olga, _ = make_user("olga", ["gem"])
+    post_roles(first, olga.id, ["gem", "officer"])
+    [grant_id] = pending_grant_ids(app, "olga")
+    response = second.post(f"/admin/grants/{grant_id}/refuse", data={
+        "csrf_token": csrf_token(second, "/admin/accounts"), "back": back})
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/accounts"
