@@ -45,7 +45,7 @@ def populate(instance: Path, url: str, cases: int, assigned: int) -> tuple[list[
     secrets_by_user: dict[str, str] = {}
     with app.app_context():
         for username, roles in (("officer", ["officer"]), ("coordinator", ["coordinator"])):
-            user, uri = accounts.create_user(username, PASSWORD, roles)
+            user, uri = accounts.provision_user(username, PASSWORD, roles)
             user.totp_enrolled = True
             secrets_by_user[username] = pyotp.parse_uri(uri).secret
         db.session.commit()

@@ -59,9 +59,9 @@ def build(database_url: str, instance: Path, n_cases: int, seed: int = 7) -> tup
         key, _ = new_case_key(uuid.uuid4())
         db.session.commit()
         password = "bench-" + uuid.uuid4().hex
-        user, uri = accounts.create_user("bench-gem", password, ["gem"], display_name="Bench GEM")
+        user, uri = accounts.provision_user("bench-gem", password, ["gem"], display_name="Bench GEM")
         db.session.commit()
-        trust, _ = accounts.create_user("bench-trust", password, ["trust"], display_name="Bench trust")
+        trust, _ = accounts.provision_user("bench-trust", password, ["trust"], display_name="Bench trust")
         db.session.commit()
         connection = db.session.connection()
         for offset in range(0, n_cases, CHUNK):

@@ -4,7 +4,10 @@
   at least 12 characters and not a common password.
 - TOTP (pyotp), mandatory for every staff account; a code is accepted once only: the time
   step of the last accepted code is stored and any step at or before it is refused.
-- Lockout with exponential back-off after repeated failures.
+- Back-off after repeated failures, for unknown devices only: after ``threshold`` failures
+  an account answers unknown browsers with "failed" for 1, 2, 4... minutes without checking,
+  while a browser where the person signed in before (a device token, OWASP's "device
+  cookie") still gets through. So guessing stays slow, and nobody can lock a colleague out.
 """
 from __future__ import annotations
 
@@ -137,6 +140,37 @@ def lockout_until(failed_logins: int, threshold: int, now: datetime) -> datetime
 
 def is_locked(locked_until: datetime | None, now: datetime) -> bool:
     return locked_until is not None and locked_until > now
+
+
+# --- device tokens -----------------------------------------------------------------------
+# "nonce.generic.personal": ``generic`` proves the server issued it (any account), and
+# ``personal`` binds it to one account and its current password hash, so a password change
+# or reset ends every device's standing.
+
+DEVICE_MAC_CHARS = 32
+
+
+def _mac(secret: bytes, *parts: str) -> str:
+    return hmac.new(secret, "|".join(("device", *parts)).encode(), "sha256").hexdigest()[:DEVICE_MAC_CHARS]
+
+
+def new_device_token(secret: bytes, user_id: int, password_hash: str) -> str:
+    nonce = secrets.token_urlsafe(16)
+    return f"{nonce}.{_mac(secret, nonce)}.{_mac(secret, nonce, str(user_id), password_hash)}"
+
+
+def device_nonce(secret: bytes, token: str) -> str | None:
+    """The token's nonce if the server issued it (for any account), else None."""
+    parts = token.split(".")
+    if len(parts) != 3 or not parts[0] or len(parts[0]) > 64:
+        return None
+    return parts[0] if hmac.compare_digest(parts[1], _mac(secret, parts[0])) else None
+
+
+def device_known_for(secret: bytes, token: str, user_id: int, password_hash: str) -> bool:
+    nonce = device_nonce(secret, token)
+    return nonce is not None and hmac.compare_digest(
+        token.split(".")[2], _mac(secret, nonce, str(user_id), password_hash))
 
 
 def new_session_nonce() -> str:

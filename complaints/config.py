@@ -55,6 +55,7 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], Any]] = {
     "SMTP_FROM": (str, ""),
     "SMTP_STARTTLS": (_as_bool, True),
     "LOG_LEVEL": (str, "INFO"),
+    "BASE_URL": (str, ""),                  # the site's address for links made outside a request (CLI)
 }
 
 

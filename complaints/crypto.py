@@ -61,6 +61,7 @@ ENCRYPTED_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("transitions", "reason_enc", "transition id"),
     ("data_keys", "wrapped", "data key id and KEK id (under the KEK, not a data key)"),
     ("users", "totp_secret_enc", "user id (under the system data key)"),
+    ("account_links", "totp_secret_enc", "link id (under the system data key)"),
 )
 
 

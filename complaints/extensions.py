@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import os
 
 from flask import Flask, current_app, request
 from flask_babel import Babel
@@ -10,6 +12,7 @@ from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -41,10 +44,25 @@ class Database:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _create_private_sqlite_file(url)
         engine = create_engine(url, connect_args={"timeout": 30})
         _make_sqlite_transactions_immediate(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def _create_private_sqlite_file(url: str) -> None:
+    """Create the SQLite file 0600 before SQLite does (it would follow the umask, often 0644);
+    SQLite gives its -wal and -shm files the mode of the database file."""
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        return  # no such folder: SQLite will say so when it connects
 
 
 def _make_sqlite_transactions_immediate(engine: Engine) -> None:
@@ -78,6 +96,17 @@ limiter = Limiter(key_func=client_key, headers_enabled=False)
 babel = Babel()
 
 
+class LimitLogWithoutKey(logging.Filter):
+    """Flask-Limiter logs "ratelimit LIMIT (KEY) exceeded at endpoint: E". Our key is a keyed
+    hash of the client address, which anyone holding the secret reverses by trying every
+    address: keep the limit and the endpoint, drop the key."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) == 3 and "exceeded" in str(record.msg):
+            record.msg, record.args = "ratelimit %s exceeded at endpoint: %s", (record.args[0], record.args[2])
+        return True
+
+
 def register(app: Flask) -> None:
     """Bind every extension to ``app``."""
     db.init_app(app)
@@ -86,6 +115,8 @@ def register(app: Flask) -> None:
     # Redis down: count in each worker's memory meanwhile (still throttled, never a 500).
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter.init_app(app)
+    if not any(isinstance(f, LimitLogWithoutKey) for f in limiter.logger.filters):
+        limiter.logger.addFilter(LimitLogWithoutKey())
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -87,6 +87,8 @@ def safe_return_path(target: str | None) -> str:
     """A local path to go back to after switching, never another site (no open redirect)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return "/"  # a newline would split the Location header (refused by Werkzeug: a 500)
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return "/"

@@ -145,6 +145,70 @@ class UserRole(Base):
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
+# --- accounts: two-person role grants, one-time links, passkeys (see services/accounts) ----
+
+
+class RoleGrant(Base):
+    """A role that lets its holder reach case content or assign cases, asked for by one
+    administrator; it is added to the account only when a second administrator approves."""
+
+    __tablename__ = "role_grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the CLI
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str] = mapped_column(String(20), default="")  # approved | refused | withdrawn
+
+
+class AccountLink(Base):
+    """A single-use, expiring link on which a person sets their own password and second
+    factor: an invitation to a new account or a reset. Only a hash of the token is kept."""
+
+    __tablename__ = "account_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # invite | reset
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the CLI
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the authenticator secret offered on the link's page, until the person confirms a code
+    totp_secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class Passkey(Base):
+    """A WebAuthn credential a person registered as their second factor."""
+
+    __tablename__ = "passkeys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    name: Mapped[str] = mapped_column(String(60), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebAuthnChallenge(Base):
+    """A challenge handed to the browser, kept server-side so that it works once only."""
+
+    __tablename__ = "webauthn_challenges"
+
+    challenge_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # register | authenticate
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 # --- keys --------------------------------------------------------------------------------
 
 
@@ -212,6 +276,8 @@ class Case(Base):
     complainant_name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     complainant_contact_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     excluded_persons_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # the complainant named someone no staff account matched for sure: a coordinator decides
+    exclusions_pending: Mapped[bool] = mapped_column(Boolean, default=False)
     protection_details_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     # procedure records: clear codes for workflow and statistics, text encrypted

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from ..models import ROLES
 
@@ -34,9 +34,6 @@ class AccountForm(FlaskForm):
     unit_id = SelectField(_l("Unit"), coerce=int, validate_choice=False, validators=[DATABASE_ID])
     roles = RolesField(_l("Roles"), choices=[(r, ROLE_LABELS[r]) for r in ROLES],
                        validators=[DataRequired(_l("Choose at least one role."))])
-    password = PasswordField(_l("Initial password"), validators=[DataRequired(_l("Set an initial password."))])
-    confirm = PasswordField(_l("Initial password again"),
-                            validators=[EqualTo("password", _l("The two passwords differ."))])
 
 
 class RolesForm(FlaskForm):

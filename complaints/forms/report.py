@@ -69,8 +69,7 @@ class ReportForm(FlaskForm):
                                        validators=[Length(max=SHORT_LIMIT)], **TEXT)
     files = MultipleFileField(_l("Evidence files (optional)"))
     keep_metadata = BooleanField(_l("Keep the hidden information in my files as evidence"))
-    excluded_staff = CheckboxList(_l("People who must never handle my case"), coerce=int, validate_choice=False)
-    excluded_other = TextAreaField(_l("Others who must not handle my case (optional)"),
+    excluded_other = TextAreaField(_l("People who must never handle my case (optional)"),
                                    validators=[Length(max=SHORT_LIMIT)], **TEXT)
     identity = RadioField(_l("Anonymous or with your name?"), choices=[
         ("anonymous", _l("Stay anonymous")), ("identified", _l("Give my name and a way to reach me"))],

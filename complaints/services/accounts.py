@@ -2,19 +2,24 @@
 
 Disabling an account, changing its password or its roles rotates its session nonce, which
 ends all of that user's sessions at once (auth checks the nonce on every request).
+Administrators never set or see a colleague's password or authenticator: new accounts get
+an invitation link and lost credentials a reset link (services/account_links); roles follow
+the separation of duties (services/roles). Sign-in itself is services/signin.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import func, select
 
-from .. import auth
+from .. import auth, duties
 from ..extensions import db
-from ..models import ROLES, Unit, User, UserRole
-from . import auditing
+from ..models import Unit, User, UserRole
+from . import account_links, auditing
+from . import roles as roles_service
 from .system_key import system_cipher
 
 
@@ -22,6 +27,9 @@ def describe_problems(problems: list[str]) -> str:
     """auth.password_problems' reasons as one translated sentence list."""
     return " ".join(gettext(p, min=auth.MIN_PASSWORD_LENGTH, max=auth.MAX_PASSWORD_LENGTH)
                     for p in problems)
+
+
+NO_PASSWORD = "!"  # not an argon2 hash: no password verifies against it
 
 
 class AccountError(Exception):
@@ -40,12 +48,13 @@ def totp_secret(user: User) -> str:
     return system_cipher().open("users", "totp_secret_enc", user.id, user.totp_secret_enc)
 
 
-def _check_roles(roles: Iterable[str]) -> list[str]:
-    roles = sorted(set(roles))
-    unknown = [r for r in roles if r not in ROLES]
-    if unknown or not roles:
-        raise AccountError(gettext("Choose roles from: %(roles)s.", roles=", ".join(ROLES)))
-    return roles
+def _check_username(username: str) -> str:
+    username = username.strip()
+    if not username or len(username) > 64 or not all(c.isalnum() or c in "._-" for c in username):
+        raise AccountError(gettext("User names use letters, digits, dots, dashes and underscores (at most 64)."))
+    if find_user(username) is not None:
+        raise AccountError(gettext("That user name is taken."))
+    return username
 
 
 def find_user(username: str) -> User | None:
@@ -54,30 +63,65 @@ def find_user(username: str) -> User | None:
     ).scalar_one_or_none()
 
 
-def create_user(username: str, password: str, roles: Iterable[str], display_name: str = "",
-                email: str = "", unit_id: int | None = None) -> tuple[User, str]:
-    """A new staff account; returns it with its otpauth:// URI (shown once)."""
-    username = username.strip()
-    if not username or len(username) > 64 or not all(c.isalnum() or c in "._-" for c in username):
-        raise AccountError(gettext("User names use letters, digits, dots, dashes and underscores (at most 64)."))
-    if find_user(username) is not None:
-        raise AccountError(gettext("That user name is taken."))
+def _new_user(username: str, display_name: str, email: str, unit_id: int | None) -> User:
+    if unit_id and db.session.get(Unit, unit_id) is None:
+        raise AccountError(gettext("Choose the unit from the list."))
+    # No usable password until the person sets one on their invitation link.
+    user = User(username=username, display_name=display_name.strip() or username,
+                email=email.strip(), unit_id=unit_id, password_hash=NO_PASSWORD,
+                totp_secret_enc=b"", session_nonce=auth.new_session_nonce())
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+@dataclass(frozen=True)
+class Invitation:
+    user: User
+    link: account_links.IssuedLink
+    roles: roles_service.RoleChange
+
+
+def invite_user(actor: Any, username: str, roles: Iterable[str], display_name: str = "",
+                email: str = "", unit_id: int | None = None) -> Invitation:
+    """A new staff account and its invitation link (shown once). The person sets their own
+    password and authenticator on the link; roles that need approval wait for a second
+    administrator (``actor`` None: the operator at the command line)."""
+    username = _check_username(username)
+    try:
+        user = _new_user(username, display_name, email, unit_id)
+        change = roles_service.grant_initial_roles(actor, user, roles)
+    except (AccountError, roles_service.RoleRefused):
+        db.session.rollback()
+        raise
+    auditing.record("account.create", detail={"user": user.id, "username": username,
+                                              "roles": sorted(change.added),
+                                              "roles_waiting": sorted(change.requested)})
+    link = account_links.issue(actor, user, "invite")
+    return Invitation(user, link, change)
+
+
+def provision_user(username: str, password: str, roles: Iterable[str], display_name: str = "",
+                   email: str = "", unit_id: int | None = None) -> tuple[User, str]:
+    """An account with a password and its roles at once, for the demo, benchmarks and tests
+    only (never reachable from the administration pages or the command line, which invite).
+    Returns the account and its otpauth:// URI."""
+    username = _check_username(username)
     problems = auth.password_problems(password, username)
     if problems:
         raise AccountError(describe_problems(problems))
-    roles = _check_roles(roles)
-    if unit_id and db.session.get(Unit, unit_id) is None:
-        raise AccountError("Choose the unit from the list.")
-    user = User(username=username, display_name=display_name.strip() or username,
-                email=email.strip(), unit_id=unit_id,
-                password_hash=auth.hash_password(password, _testing()),
-                totp_secret_enc=b"", session_nonce=auth.new_session_nonce(),
-                role_rows=[UserRole(role=r) for r in roles])
-    db.session.add(user)
-    db.session.flush()
+    roles = roles_service.known_roles(roles)
+    try:
+        duties.check_combination(roles)
+    except duties.DutyRefused as refusal:
+        raise AccountError(gettext(refusal.message, **refusal.values)) from None
+    user = _new_user(username, display_name, email, unit_id)
+    user.password_hash = auth.hash_password(password, _testing())
+    user.role_rows = [UserRole(role=r) for r in sorted(roles)]
     secret = auth.new_totp_secret()
     _seal_totp(user, secret)
-    auditing.record("account.create", detail={"user": user.id, "username": username, "roles": roles})
+    auditing.record("account.create", detail={"user": user.id, "username": username,
+                                              "roles": sorted(roles), "provisioned": True})
     db.session.commit()
     return user, auth.provisioning_uri(secret, username)
 
@@ -103,18 +147,6 @@ def set_active(actor: Any, user_id: int, active: bool) -> User:
     return user
 
 
-def set_roles(actor: Any, user_id: int, roles: Iterable[str]) -> User:
-    user = _get(user_id)
-    roles = _check_roles(roles)
-    if actor is not None and user.id == getattr(actor, "id", None) and "admin" not in roles:
-        raise AccountError(gettext("You can't remove your own administrator role."))
-    user.role_rows = [UserRole(role=r) for r in roles]
-    user.session_nonce = auth.new_session_nonce()
-    auditing.record("account.roles", detail={"user": user.id, "roles": roles})
-    db.session.commit()
-    return user
-
-
 def update_profile(user_id: int, display_name: str, email: str, unit_id: int | None) -> User:
     user = _get(user_id)
     user.display_name = display_name.strip() or user.username
@@ -125,10 +157,11 @@ def update_profile(user_id: int, display_name: str, email: str, unit_id: int | N
     return user
 
 
-def change_password(user_id: int, current: str | None, new: str) -> User:
-    """Change a password (``current`` is None when an administrator resets it)."""
+def change_password(user_id: int, current: str, new: str) -> User:
+    """The person changes their own password (administrators never set one: they issue a
+    reset link, services/account_links)."""
     user = _get(user_id)
-    if current is not None and not auth.verify_password(user.password_hash, current, _testing()):
+    if not auth.verify_password(user.password_hash, current, _testing()):
         raise AccountError(gettext("The current password is not right."))
     problems = auth.password_problems(new, user.username)
     if problems:
@@ -136,22 +169,25 @@ def change_password(user_id: int, current: str | None, new: str) -> User:
     user.password_hash = auth.hash_password(new, _testing())
     user.password_changed_at = auth.utcnow()
     user.session_nonce = auth.new_session_nonce()
-    auditing.record("account.password", detail={"user": user.id,
-                                                "by": "self" if current is not None else "admin"})
+    auditing.record("account.password", detail={"user": user.id, "by": "self"})
     db.session.commit()
     return user
 
 
-def reset_totp(user_id: int) -> tuple[User, str]:
+def issue_reset(actor: Any, user_id: int) -> account_links.IssuedLink:
+    """A reset link for a forgotten password or a lost authenticator (shown once)."""
     user = _get(user_id)
-    secret = auth.new_totp_secret()
-    _seal_totp(user, secret)
-    user.totp_enrolled = False
-    user.totp_last_step = 0
-    user.session_nonce = auth.new_session_nonce()
-    auditing.record("account.totp_reset", detail={"user": user.id})
-    db.session.commit()
-    return user, auth.provisioning_uri(secret, user.username)
+    if actor is not None and user.id == getattr(actor, "id", None):
+        raise AccountError(gettext("You can't reset your own account; another administrator does it."))
+    return account_links.issue(actor, user, "reset")
+
+
+def issue_invitation_again(actor: Any, user_id: int) -> account_links.IssuedLink:
+    """A new invitation for an account whose person has not used theirs yet."""
+    user = _get(user_id)
+    if user.totp_enrolled or user.password_hash != NO_PASSWORD:
+        raise AccountError(gettext("This person has already set up their account; send a reset link instead."))
+    return account_links.issue(actor, user, "invite")
 
 
 def unlock(user_id: int) -> User:
@@ -177,75 +213,3 @@ def add_unit(name: str, unit_group: str, parent_id: int | None) -> Unit:
     auditing.record("unit.create", detail={"unit": unit.id})
     db.session.commit()
     return unit
-
-
-# --- sign-in -----------------------------------------------------------------------------
-
-
-def _failure(user: User | None, reason: str) -> None:
-    now = auth.utcnow()
-    if user is not None:
-        user.failed_logins += 1
-        until = auth.lockout_until(user.failed_logins, current_app.config["LOCKOUT_THRESHOLD"], now)
-        if until is not None:
-            user.locked_until = until
-            auditing.record("auth.locked", actor=auditing.actor_for(user),
-                            detail={"user": user.id, "minutes": int((until - now).total_seconds() // 60)})
-    auditing.record("auth.login_failed", actor=auditing.actor_for(user) if user else "anonymous",
-                    detail={"reason": reason})
-    db.session.commit()
-
-
-def check_password(username: str, password: str) -> User | None:
-    """First step: the user if the password is right and the account may sign in."""
-    user = find_user(username) if username else None
-    now = auth.utcnow()
-    if user is None:
-        auth.dummy_verify(password, _testing())
-        _failure(None, "unknown_user")
-        return None
-    if auth.is_locked(user.locked_until, now):
-        auth.dummy_verify(password, _testing())
-        _failure(None, "locked")
-        return None
-    if not auth.verify_password(user.password_hash, password, _testing()):
-        _failure(user, "password")
-        return None
-    if not user.is_active_account:
-        _failure(user, "disabled")
-        return None
-    if auth.needs_rehash(user.password_hash, _testing()):
-        user.password_hash = auth.hash_password(password, _testing())
-        db.session.commit()
-    return user
-
-
-def check_code(user_id: int, code: str, enrolling: bool = False) -> User | None:
-    """Second step: the TOTP code; completes the sign-in (and enrolment) when right."""
-    user = db.session.get(User, user_id)
-    now = auth.utcnow()
-    if user is None or not user.is_active_account or auth.is_locked(user.locked_until, now):
-        _failure(None, "code_after_lock")
-        return None
-    if enrolling and user.totp_enrolled:
-        _failure(user, "enrolment_repeat")
-        return None
-    step = auth.accepted_step(totp_secret(user), code, user.totp_last_step, now)
-    if step is None:
-        _failure(user, "code")
-        return None
-    user.totp_last_step = step
-    user.totp_enrolled = True
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    auditing.record("auth.login", actor=auditing.actor_for(user),
-                    detail={"enrolled": True} if enrolling else None)
-    db.session.commit()
-    return user
-
-
-def sign_out_everywhere(user: User) -> None:
-    user.session_nonce = auth.new_session_nonce()
-    auditing.record("auth.logout", actor=auditing.actor_for(user))
-    db.session.commit()

@@ -23,6 +23,12 @@ class AssignmentRefused(Exception):
     """The assignment can't be made; the message says why in plain words."""
 
 
+def _refuse_self_assignment() -> AssignmentRefused:
+    """A coordinator never assigns themselves (separation of duties)."""
+    return AssignmentRefused(gettext("You can't assign yourself to a case: another coordinator "
+                                     "must decide that."))
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -62,6 +68,13 @@ def assign(coordinator: Any, case_id: uuid.UUID | str, user_id: int, capacity: s
         raise AssignmentRefused(gettext("This case is closed; nobody can be assigned to it."))
     if capacity not in CAPACITY_ROLES:
         raise AssignmentRefused(gettext("Choose what the person will do on the case."))
+    from .exclusions import refuse_while_pending
+
+    pending = refuse_while_pending(case)
+    if pending:
+        raise AssignmentRefused(pending)
+    if user_id == coordinator.id:
+        raise _refuse_self_assignment()
     user = db.session.get(User, user_id)
     if user is None or not may_hold_capacity(user, capacity):
         raise AssignmentRefused(gettext("This person does not hold the role needed for that capacity."))
@@ -106,6 +119,8 @@ def request_exception(coordinator: Any, case_id: uuid.UUID | str, user_id: int, 
     if not allowed(coordinator, "case.assign"):
         raise CaseNotFound(str(case_id))
     case = register_case(coordinator, case_id)
+    if user_id == coordinator.id:
+        raise _refuse_self_assignment()
     user = db.session.get(User, user_id)
     if user is None or not may_hold_capacity(user, capacity):
         raise AssignmentRefused(gettext("This person does not hold the role needed for that capacity."))

@@ -157,6 +157,20 @@ def open_for_staff(user: Any, case_id: uuid.UUID | str, purpose: str = "view") -
     return content
 
 
+def read_excluded_persons(user: Any, case: Case) -> str:
+    """The names the complainant excluded, for a coordinator resolving them (policy
+    ``case.exclusions``): only this field is decrypted, and the read is audited."""
+    if not allowed(user, "case.exclusions", case):
+        raise CaseNotFound(str(case.id))
+    text = ""
+    if case.excluded_persons_enc:
+        with integrity_alarm(case.id):
+            text = cipher_for(case).open("cases", "excluded_persons_enc", case.id, case.excluded_persons_enc)
+    auditing.record("case.read", case_id=case.id, detail={"purpose": "exclusions"})
+    db.session.commit()
+    return text
+
+
 def open_for_complainant(case_id: uuid.UUID, purpose: str = "track") -> CaseContent:
     """What the complainant sees with their receipt: no internal notes."""
     case = _get_case(case_id)

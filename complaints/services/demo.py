@@ -115,13 +115,14 @@ def build_demo(case_count: int = 300, seed: int = 2026) -> list[DemoAccount]:
     created = []
     staff: dict[str, list[User]] = {}
     for role in DEMO_ROLES:
-        for number in (1, 2) if role in ("officer", "coordinator", "investigator") else (1,):
+        for number in (1, 2) if role in ("officer", "coordinator", "investigator", "admin") else (1,):
             username = f"demo-{role}{number if number > 1 else ''}"
             password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
             unit = rng.choice(units[1:]).id
-            user, uri = accounts.create_user(username, password, [role],
-                                             display_name=f"Demo {role.title()} {number}",
-                                             email=f"{username}@example.invalid", unit_id=unit)
+            user, uri = accounts.provision_user(username, password, [role],
+                                                display_name=f"Demo {role.title()} {number}",
+                                                email=f"{username}@example.invalid", unit_id=unit)
+            user.totp_enrolled = True  # the printed otpauth URI is the enrolment (a demo only)
             created.append(DemoAccount(role, username, password, uri))
             staff.setdefault(role, []).append(user)
     now = datetime.now(timezone.utc)

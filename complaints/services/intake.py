@@ -16,17 +16,15 @@ from typing import BinaryIO, Callable
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import select
 
 from .. import attachments as attachment_store
 from .. import metadata
 from ..crypto import FieldCipher, FileTooLarge, new_receipt, receipt_index
 from ..extensions import db
 from ..instance import keyring, profile
-from ..models import Attachment, Case, CaseExclusion, CaseParty, Transition, User
-from ..policy import CAPACITY_ROLES
+from ..models import Attachment, Case, CaseParty, Transition
 from ..translatable import N_
-from . import auditing
+from . import auditing, exclusions
 from .case_access import new_case_key
 from .transitions import initial_deadline
 
@@ -83,8 +81,7 @@ class Report:
     complainant_contact: str = ""
     complainant_sex: str = ""
     complainant_rank_band: str = ""
-    excluded_staff: list[int] = field(default_factory=list)
-    excluded_other: str = ""
+    excluded_other: str = ""  # names typed by the complainant (services/exclusions matches them)
     keep_metadata: bool = False
     files: list[Upload] = field(default_factory=list)
 
@@ -94,14 +91,6 @@ class Filed:
     case_id: uuid.UUID
     reference: str
     receipt: str
-
-
-def case_handlers() -> list[User]:
-    """Staff who could handle cases: the complainant may exclude any of them."""
-    roles = set(CAPACITY_ROLES.values())
-    users = db.session.execute(select(User).where(User.is_active_account.is_(True))
-                               .order_by(User.display_name)).scalars()
-    return [u for u in users if u.roles & roles]
 
 
 def _reference(now: datetime) -> str:
@@ -195,9 +184,8 @@ def file_complaint(report: Report) -> Filed:
     if report.respondent:
         party.details_enc = cipher.seal("case_parties", "details_enc", party.id, report.respondent)
     db.session.add(party)
-    handler_ids = {u.id for u in case_handlers()}
-    for user_id in sorted(set(report.excluded_staff) & handler_ids):
-        db.session.add(CaseExclusion(case_id=case_id, user_id=user_id))
+    if report.excluded_other:
+        exclusions.match_at_intake(case, report.excluded_other)
     db.session.add(Transition(id=uuid.uuid4(), case_id=case_id, from_state="", to_state="submitted",
                               action="submit", actor_kind="complainant", at=now))
     db.session.add(initial_deadline(case_id, now))

@@ -18,6 +18,9 @@ BLUEPRINT_MODULES = (
     "statistics",
     "language",
     "operations",
+    "welcome",
+    "exclusions",
+    "passkeys",
 )
 
 

@@ -1,4 +1,6 @@
-"""Staff sign-in with password and mandatory TOTP, sign-out, own password change.
+"""Staff sign-in with password and a second factor (TOTP code or passkey), sign-out, own
+password change. New accounts and resets set their credentials on a one-time link
+(views/welcome), never here.
 
 Sessions live in signed cookies; each carries the user's session nonce, checked on every
 request, so sign-out, a password change or disabling an account ends every session of that
@@ -9,7 +11,8 @@ from __future__ import annotations
 import time
 
 import segno
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
@@ -18,14 +21,28 @@ from ..access import public, staff
 from ..extensions import db, limiter, login_manager
 from ..forms.auth import CodeForm, LoginForm, PasswordChangeForm
 from ..models import User
-from ..services import accounts
+from ..services import accounts, signin
 from ..translatable import N_
 from . import staff_nav
 
 bp = Blueprint("auth", __name__)
 
 FAILED = N_("Sign-in failed. Check your user name, password and code.")
+NOT_SET_UP = N_("Your account is not set up yet. Open the invitation link your administrator "
+                "gave you, or ask them for a new one.")
 PENDING_SECONDS = 300
+DEVICE_COOKIE = "complaints_device"
+DEVICE_DAYS = 180
+
+
+def browser_device() -> signin.Device:
+    return signin.Device.from_cookie(request.cookies.get(DEVICE_COOKIE))
+
+
+def known_device_exempt() -> bool:
+    """A browser holding a device token this server issued is not throttled by address
+    (many people share one address); its failures have their own budget (signin)."""
+    return signin.device_nonce_of(browser_device()) is not None
 
 
 @login_manager.user_loader
@@ -53,89 +70,82 @@ def end_idle_or_revoked_sessions() -> None:
     session["seen"] = now
 
 
-def _pending_user_id() -> int | None:
+def pending_user_id() -> int | None:
     user_id, since = session.get("pending_user"), session.get("pending_since", 0)
     if user_id is None or time.time() - since > PENDING_SECONDS:
         return None
     return int(user_id)
 
 
-def _complete_sign_in(user: User):  # type: ignore[no-untyped-def]
+def complete_sign_in(user: User) -> Response:
+    """Start the signed-in session, and remember this browser as one of the person's devices."""
     session.clear()  # a fresh session: nothing from before sign-in survives (fixation)
     login_user(user)
     session["nonce"] = user.session_nonce
     session["seen"] = int(time.time())
     session.permanent = True
     links = staff_nav()
-    return redirect(links[0][0] if links else url_for("public.home"))
+    response = redirect(links[0][0] if links else url_for("public.home"))
+    tokens = [signin.new_device_token(user), *browser_device().tokens]
+    response.set_cookie(DEVICE_COOKIE, signin.known_devices(tokens), max_age=DEVICE_DAYS * 86400,
+                        path="/login", httponly=True, samesite="Strict",
+                        secure=bool(current_app.config["HTTPS"]))
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per minute", methods=["POST"], exempt_when=known_device_exempt)
 def login():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         return redirect(url_for("public.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.check_password(form.username.data, form.password.data)
+        user = signin.check_password(form.username.data, form.password.data, browser_device())
         if user is None:
             flash(gettext(FAILED), "error")
             form.password.data = ""
             return render_template("auth/login.html", form=form), 401
+        if not signin.has_second_factor(user):
+            flash(gettext(NOT_SET_UP), "error")
+            return render_template("auth/login.html", form=form), 401
         session.clear()
         session["pending_user"] = user.id
         session["pending_since"] = time.time()
-        return redirect(url_for(".code" if user.totp_enrolled else ".enrol"))
+        return redirect(url_for(".code"))
     return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @public
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per minute", methods=["POST"], exempt_when=known_device_exempt)
 def code():  # type: ignore[no-untyped-def]
-    user_id = _pending_user_id()
+    user_id = pending_user_id()
     if user_id is None:
         return redirect(url_for(".login"))
-    form = CodeForm()
-    if form.validate_on_submit():
-        user = accounts.check_code(user_id, form.code.data)
-        if user is None:
-            session.clear()
-            flash(gettext(FAILED), "error")
-            return redirect(url_for(".login"))
-        return _complete_sign_in(user)
-    return render_template("auth/code.html", form=form)
-
-
-@bp.route("/login/enrol", methods=["GET", "POST"])
-@public
-@limiter.limit("10 per minute", methods=["POST"])
-def enrol():  # type: ignore[no-untyped-def]
-    user_id = _pending_user_id()
-    user = db.session.get(User, user_id) if user_id is not None else None
-    if user is None or user.totp_enrolled:
+    user = db.session.get(User, user_id)
+    if user is None:
         return redirect(url_for(".login"))
     form = CodeForm()
-    if form.validate_on_submit():
-        signed_in = accounts.check_code(user.id, form.code.data, enrolling=True)
+    if user.totp_enrolled and form.validate_on_submit():
+        signed_in = signin.check_code(user_id, form.code.data, browser_device())
         if signed_in is None:
             session.clear()
             flash(gettext(FAILED), "error")
             return redirect(url_for(".login"))
-        flash(gettext("Your authenticator app is set up."), "success")
-        return _complete_sign_in(signed_in)
-    secret = accounts.totp_secret(user)
-    from ..auth import provisioning_uri
-
-    uri = provisioning_uri(secret, user.username)
-    return render_template("auth/enrol.html", form=form, qr=qr_svg(uri),
-                           secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
+        return complete_sign_in(signed_in)
+    return render_template("auth/code.html", form=form, totp=user.totp_enrolled,
+                           passkeys=signin.passkey_count(user.id) > 0)
 
 
 def qr_svg(uri: str) -> Markup:
-    """The QR code as inline SVG markup (segno escapes nothing of ours: the URI is ours)."""
-    svg = segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff",
+    """The QR code as inline SVG markup (segno escapes nothing of ours: the URI is ours).
+
+    Without width and height but with a viewBox (``omitsize``), so CSS scales the whole
+    code; with a fixed size, CSS cut off its right and bottom edges and no reader decoded
+    it. The quiet zone is the standard four modules."""
+    svg = segno.make(uri, error="m").svg_inline(scale=1, border=4, dark="#000", light="#fff",
+                                                 omitsize=True,
                                                  title=gettext("QR code for your authenticator app"))
     return Markup(svg)
 
@@ -144,7 +154,7 @@ def qr_svg(uri: str) -> Markup:
 @staff
 def logout():  # type: ignore[no-untyped-def]
     # CSRFProtect has already checked the token, as for every POST.
-    accounts.sign_out_everywhere(current_user)
+    signin.sign_out_everywhere(current_user)
     logout_user()
     session.clear()
     flash(gettext("You are signed out."), "success")
@@ -157,7 +167,7 @@ def change_password():  # type: ignore[no-untyped-def]
     form = PasswordChangeForm()
     if form.validate_on_submit():
         user_id = current_user.id
-        if accounts.check_code(user_id, form.code.data) is None:
+        if signin.check_code(user_id, form.code.data, browser_device()) is None:
             form.code.errors = [*form.code.errors, gettext("The code is not right or was already used.")]
         else:
             try:

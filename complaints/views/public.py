@@ -43,7 +43,6 @@ def home() -> str:
 def _report_form() -> ReportForm:
     form = ReportForm()
     form.category.choices = [(c.code, gettext(c.label)) for c in profile().categories]
-    form.excluded_staff.choices = [(u.id, u.display_name or u.username) for u in intake.case_handlers()]
     return form
 
 
@@ -79,7 +78,6 @@ def report():  # type: ignore[no-untyped-def]
             complainant_name=form.name.data or "", complainant_contact=form.contact.data or "",
             complainant_sex=form.complainant_sex.data or "",
             complainant_rank_band=form.complainant_rank_band.data or "",
-            excluded_staff=list(form.excluded_staff.data or []),
             excluded_other=form.excluded_other.data or "", keep_metadata=form.keep_metadata.data,
             files=_uploads(form.files.data),
         )

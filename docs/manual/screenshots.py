@@ -119,7 +119,11 @@ SHOTS: list[Shot] = [
     Shot("admin", "/admin/accounts", "admin-accounts.png"),
     Shot("admin", "/admin/accounts/new", "admin-new-account.png"),
     Shot("admin", "/admin/units", "admin-units.png"),
+    Shot("newcomer", lambda page, base: page.goto(base + INVITATION["path"]), "enrol.png"),
+    Shot("officer", "/account/security", "account-security.png"),
 ]
+
+INVITATION: dict[str, str] = {}  # the path of a demo newcomer's invitation link (main)
 
 
 # --- the demo instance ------------------------------------------------------------------------
@@ -149,6 +153,16 @@ def build_demo(instance: Path) -> dict[str, tuple[str, str, str]]:
     return accounts
 
 
+def invite_newcomer(instance: Path) -> str:
+    """`complaints users add` for one more officer: the invitation link's path (the role
+    waits for the administrator's approval, which the accounts page then shows)."""
+    env = {**os.environ, "COMPLAINTS_INSTANCE": str(instance), "COMPLAINTS_BASE_URL": "http://x"}
+    output = subprocess.run([*complaints_command(), "users", "add", "demo-newcomer", "--role", "officer",
+                             "--display-name", "Nadia Newcomer"], env=env, check=True,
+                            capture_output=True, text=True).stdout
+    return re.search(r"http://x(/welcome\?t=[\w-]+)", output).group(1)  # type: ignore[union-attr]
+
+
 def serve(instance: Path, port: int) -> subprocess.Popen:
     env = {**os.environ, "COMPLAINTS_INSTANCE": str(instance)}
     server = subprocess.Popen([*complaints_command(), "run", "--port", str(port)], env=env,
@@ -170,8 +184,6 @@ def sign_in(page: Page, base: str, account: tuple[str, str, str]) -> None:
     page.fill("#password", password)
     with page.expect_navigation():
         page.click("form.stacked button[type=submit]")
-    if page.url.endswith("/login/enrol") and not (IMAGES / "enrol.png").exists():
-        page.screenshot(path=str(IMAGES / "enrol.png"))
     page.fill("#code", pyotp.TOTP(secret).now())
     with page.expect_navigation():
         page.click("form.stacked button[type=submit]")
@@ -189,7 +201,7 @@ def take(shots: list[Shot], base: str, accounts: dict[str, tuple[str, str, str]]
                     context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT},
                                                   locale="en-GB")
                     page = context.new_page()
-                    if shot.role != "anonymous":
+                    if shot.role not in ("anonymous", "newcomer"):
                         sign_in(page, base, accounts[shot.role])
                     contexts[shot.role] = page
                 page = contexts[shot.role]
@@ -228,10 +240,10 @@ def main(roles: list[str]) -> int:
         instance = Path(folder) / "instance"
         print("building the demo instance...")
         accounts = build_demo(instance)
+        INVITATION["path"] = invite_newcomer(instance)
         port = free_port()
         server = serve(instance, port)
         try:
-            (IMAGES / "enrol.png").unlink(missing_ok=True)
             take(shots, f"http://127.0.0.1:{port}", accounts)
             optimise(sorted(IMAGES.glob("*.png")))
         finally:

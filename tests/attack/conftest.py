@@ -1,5 +1,6 @@
-"""A small world to attack: a staff member holding every role, assigned to one case in
-every capacity, a foreign case, and a complainant following their own case by receipt."""
+"""A small world to attack: a staff member holding every role but ``admin`` (which never
+sits beside a case role), assigned to one case in every capacity, an administrator, a
+foreign case, and a complainant following their own case by receipt."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,17 +17,19 @@ from tests.web.test_track import filed, open_case
 
 @dataclass
 class World:
-    staff: object          # test client signed in with every role
+    staff: object          # test client signed in with every role but admin
     staff_user: object
     complainant: object    # test client holding a receipt session
     case_id: object        # assigned to the staff member in every capacity
     foreign_id: object     # assigned to nobody
     tracked_id: object     # the complainant's own case
+    admin: object = None   # test client signed in as an administrator
 
 
 @pytest.fixture()
 def world(app, client, staff_client) -> World:
-    staff, user = staff_client(*ROLES, username="everyone")
+    staff, user = staff_client(*(r for r in ROLES if r != "admin"), username="everyone")
+    admin, _ = staff_client("admin", username="the_admin")
     with app.app_context():
         mine, _ = make_case(category="SH_VERBAL")
         foreign, _ = make_case(category="MOBBING", narrative="Foreign case narrative FOREIGN-7f1")
@@ -41,4 +44,4 @@ def world(app, client, staff_client) -> World:
         from complaints.models import Case
 
         tracked = db.session.execute(select(Case.id).where(Case.id.not_in([mine_id, foreign_id]))).scalar_one()
-    return World(staff, user, client, mine_id, foreign_id, tracked)
+    return World(staff, user, client, mine_id, foreign_id, tracked, admin)

@@ -46,7 +46,7 @@ FORMS: dict[str, tuple[str, dict[str, st.SearchStrategy]]] = {
         "location": field(), "respondent": field(), "respondent_rank_band": field("nco"),
         "respondent_relation": field("superior", "peer"), "respondent_sex": field("male"),
         "witnesses": field(), "protection_needed": field("yes", "no"), "protection_details": field(),
-        "excluded_staff": field("1", "2"), "excluded_other": field(), "on_behalf": field("y"),
+        "excluded_other": field(), "on_behalf": field("y"),
         "on_behalf_consent": field("y"), "keep_metadata": field("y"),
         "complainant_sex": field("female"), "complainant_rank_band": field("civilian")}),
     "/track": ("anonymous", {"receipt": field("AAAA-BBBB-CCCC-DDDD-EEEE")}),
@@ -71,11 +71,10 @@ FORMS: dict[str, tuple[str, dict[str, st.SearchStrategy]]] = {
                                           "user_id": field("1", "2")}),
     "/register/{case}/exception": ("staff", {"capacity": field("intake", "trust"),
                                              "user_id": field("1", "2"), "reason": field("Only expert.")}),
-    "/admin/accounts/new": ("staff", {
+    "/admin/accounts/new": ("admin", {
         "username": field("newofficer"), "display_name": field(), "email": field("a@example.org"),
-        "unit_id": field("0", "1"), "roles": field("officer", "auditor"),
-        "password": field("a long enough passphrase 9"), "confirm": field("a long enough passphrase 9")}),
-    "/admin/units": ("staff", {"name": field("3rd Brigade"), "unit_group": field("land_forces"),
+        "unit_id": field("0", "1"), "roles": field("officer", "auditor")}),
+    "/admin/units": ("admin", {"name": field("3rd Brigade"), "unit_group": field("land_forces"),
                                "parent_id": field("0", "1")}),
     "/consultations": ("staff", {"held_on": field("2025-01-15"), "category": field(*CATEGORIES),
                                  "unit_group": field("navy"), "complainant_sex": field("female"),
@@ -118,6 +117,6 @@ def test_every_form_survives_anything(app, world, path, data):
     who, fields = FORMS[path]
     values = {name: data.draw(strategy, label=name) for name, strategy in fields.items()}
     form = {name: value for name, value in values.items() if value is not None}
-    client = {"staff": world.staff, "complainant": world.complainant,
+    client = {"staff": world.staff, "admin": world.admin, "complainant": world.complainant,
               "anonymous": app.test_client()}[who]
     check_request(app, client, path.format(case=world.case_id), form)

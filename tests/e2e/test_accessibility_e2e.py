@@ -149,10 +149,42 @@ def test_administrator_pages(app, live_server, page) -> None:
     submit_empty(page, found)
     page.fill("#username", "new.officer")
     page.locator("input[name=roles][value=officer]").check()
-    page.fill("#password", "river lantern copper autumn")
-    page.fill("#confirm", "river lantern copper autumn")
     go(page, "form.stacked button[type=submit]")
-    check(page, found)  # the one-time enrolment code
+    check(page, found)  # the one-time invitation link
+    link = page.locator("#account-link").inner_text().strip()
+    go(page, "text=Back to the account")
+    check(page, found)  # an account with a role waiting for a second administrator
+    go(page, "a.button.danger")
+    check(page, found)  # "Disable new.officer?" asks first
+    page.goto(link)
+    check(page, found)  # the invitation's set-up page
+    submit_empty(page, found)  # with its errors
+    page.goto(f"{live_server}/welcome?t=not-a-real-token")
+    check(page, found)  # a link that can no longer be used
+    check(page, found, f"{live_server}/account/security")
+    assert found == []
+
+
+def test_coordinator_exclusion_review(app, live_server, page) -> None:
+    world = demo_world.build(app)
+    found: list[str] = []
+    page.goto(f"{live_server}/report")
+    page.locator("input[name=category]").first.check()
+    page.fill("#narrative", "He keeps sending me messages about my body.")
+    page.locator("input[name=wants][value=formal]").check()
+    page.fill("#excluded_other", "Nobody by this name")
+    go(page, "form.report-form button[type=submit]")
+    with app.app_context():
+        from sqlalchemy import select
+
+        from complaints.extensions import db
+        from complaints.models import Case
+
+        case_id = db.session.execute(select(Case.id).where(Case.exclusions_pending.is_(True))).scalar_one()
+    page.context.clear_cookies()
+    demo_world.sign_in(page, live_server, world.accounts["coordinator"])
+    check(page, found, f"{live_server}/register/{case_id}")  # the notice
+    check(page, found, f"{live_server}/register/{case_id}/exclusions")
     assert found == []
 
 
@@ -263,7 +295,7 @@ def test_nothing_scrolls_sideways_on_a_small_phone(app, browser, live_server) ->
         for role, paths in (
             ("officer", ["/cases", f"/cases/{world.cases['officer']}"]),
             ("coordinator", ["/register", f"/register/{world.cases['register']}"]),
-            ("admin", ["/admin/accounts", "/admin/accounts/new", "/admin/units"]),
+            ("admin", ["/admin/accounts", "/admin/accounts/new", "/admin/units", "/account/security"]),
             ("auditor", ["/audit"]),
             ("trust", ["/consultations"]),
         ):

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 
 def staff(app, username, role):
     with app.app_context():
-        user, uri = accounts.create_user(username, PASSWORD, [role], display_name=username.title())
+        user, uri = accounts.provision_user(username, PASSWORD, [role], display_name=username.title())
         user.totp_enrolled = True
         db.session.commit()
     return pyotp.parse_uri(uri).secret

@@ -124,3 +124,18 @@ def test_a_wrong_key_file_stops_the_app_with_a_clear_message(tmp_path, content, 
     assert result.returncode == 2
     assert "cannot start" in result.stderr and expected in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_the_sqlite_database_is_private_even_when_the_folder_exists(tmp_path, umask):
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)  # made beforehand, e.g. by a deployment tool
+    result = subprocess.run(["sh", "-c", f"umask {umask:03o} && exec \"$@\"", "sh",
+                             *complaints_cli("init")], env=cli_env(instance),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    for name in ("complaints.db", "complaints.db-wal", "complaints.db-shm"):
+        path = instance / name
+        if path.exists():
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, name
+    assert (instance / "complaints.db").exists()

@@ -46,7 +46,7 @@ def make_user(app):
     def factory(username: str, roles: list[str], password: str = PASSWORD, enrolled: bool = True,
                 **extra) -> tuple[User, str]:
         with app.app_context():
-            user, uri = accounts.create_user(username, password, roles, **extra)
+            user, uri = accounts.provision_user(username, password, roles, **extra)
             if enrolled:
                 user.totp_enrolled = True
                 db.session.commit()

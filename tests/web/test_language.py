@@ -142,3 +142,10 @@ def test_reminder_mail_is_written_in_the_instance_language(app) -> None:
     assert "C-2025-0001: decision, due 5 March 2025 (OVERDUE)" in english.get_content()
     assert albanian["Subject"] == "Ankesat: 1 afat që skadon ose është tejkaluar"
     assert "C-2025-0001: vendimi, afati 5 mars 2025 (I TEJKALUAR)" in albanian.get_content()
+
+
+@pytest.mark.parametrize("target", ["/%0Aenv%3B", "/report%0D%0ASet-Cookie:x=1", "/a%7Fb", "/%09tab"])
+def test_a_control_character_in_next_goes_home_instead_of_failing(client, target: str) -> None:
+    # Werkzeug refuses a Location header holding a newline: before, this answered 500.
+    response = client.get(f"/language/en?next={target}")
+    assert response.status_code == 302 and response.headers["Location"] == "/"

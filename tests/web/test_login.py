@@ -59,16 +59,17 @@ def test_a_code_is_accepted_once_only(app, make_user, login):
     assert second.get("/cases").status_code == 302
 
 
-def test_first_sign_in_enrols_with_a_qr_code(app, client, make_user):
-    user, secret = make_user("newbie", ["officer"], enrolled=False)
-    assert post_password(client, "newbie").headers["Location"].endswith("/login/enrol")
-    page = client.get("/login/enrol").get_data(as_text=True)
-    assert "<svg" in page and "authenticator" in page
-    response = client.post("/login/enrol", data={"csrf_token": csrf_token(client, "/login/enrol"),
-                                                 "code": fresh_code(app, "newbie", secret)})
-    assert response.status_code == 302
+def test_sign_in_never_enrols_an_authenticator(app, client, make_user):
+    """Before, the first sign-in showed the QR code: whoever knew the password (the
+    administrator who set it) enrolled the authenticator. Now only the invitation link does."""
+    make_user("newbie", ["officer"], enrolled=False)
+    response = post_password(client, "newbie")
+    assert response.status_code == 401
+    assert "not set up yet" in response.get_data(as_text=True)
+    assert client.get("/login/enrol").status_code == 404
+    assert client.get("/login/code").status_code == 302  # no half-signed-in session either
     with app.app_context():
-        assert accounts.find_user("newbie").totp_enrolled
+        assert not accounts.find_user("newbie").totp_enrolled
 
 
 def test_lockout_after_repeated_failures_with_back_off(app, client, make_user, login):
@@ -167,7 +168,7 @@ def test_session_cookie_flags_on_sign_in(app, make_user, login):
 def test_password_policy(app, password, problem):
     with app.app_context():
         with pytest.raises(accounts.AccountError, match=problem):
-            accounts.create_user("olga", password, ["officer"])
+            accounts.provision_user("olga", password, ["officer"])
 
 
 def test_no_password_or_code_in_the_audit_log(app, client, make_user):
