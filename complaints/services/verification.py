@@ -19,12 +19,17 @@ from .. import audit
 from ..crypto import ENCRYPTED_FIELDS, FieldCipher, IntegrityFailure, KeyringError
 from ..extensions import db
 from ..instance import keyring
-from ..models import Attachment, Case, DataKey, User
+from ..models import Attachment, Case, DataKey
 from .system_key import system_cipher
 
-# Sealed under something other than a case's data key; checked on their own below.
-_NOT_CASE_FIELDS = {("data_keys", "wrapped"), ("users", "totp_secret_enc"),
-                    ("attachments", "content")}
+# Sealed under something other than a case's data key: the data keys themselves (under the
+# KEKs, opened above) and the files (opened below). Fields whose binding says "system data key"
+# (staff secrets) are opened with the system key.
+_NOT_CASE_FIELDS = {("data_keys", "wrapped"), ("attachments", "content")}
+
+
+def _under_system_key(binding: str) -> bool:
+    return "system data key" in binding
 
 
 @dataclass
@@ -62,12 +67,14 @@ def check_instance() -> InstanceCheck:
         except (IntegrityFailure, KeyringError) as error:
             result.failures.append(f"data_keys|wrapped|{data_key.id}: {error}")
             ciphers[case.id] = None
-    for table_name, column_name, _ in ENCRYPTED_FIELDS:
+    for table_name, column_name, binding in ENCRYPTED_FIELDS:
         if (table_name, column_name) in _NOT_CASE_FIELDS:
             continue
-        _open_column(result, ciphers, table_name, column_name)
+        if _under_system_key(binding):
+            _open_system_column(result, table_name, column_name)
+        else:
+            _open_column(result, ciphers, table_name, column_name)
     _open_files(result, ciphers)
-    _open_staff_secrets(result)
     verification = audit.verify(db.session, ring.audit_key)
     result.audit_ok, result.audit_entries = verification.ok, verification.entries
     result.audit_problem = "" if verification.ok else verification.describe()
@@ -109,18 +116,19 @@ def _open_files(result: InstanceCheck, ciphers: dict) -> None:
         result.files += 1
 
 
-def _open_staff_secrets(result: InstanceCheck) -> None:
-    users = list(db.session.execute(select(User)).scalars())
-    if not users:
+def _open_system_column(result: InstanceCheck, table_name: str, column_name: str) -> None:
+    rows = list(db.session.execute(
+        select(sql_column("id"), sql_column(column_name)).select_from(sql_table(table_name))))
+    if not any(blob for _, blob in rows):
         return
     cipher = system_cipher()
-    for user in users:
-        if not user.totp_secret_enc:
-            continue  # an account whose secret was never set (invitation not yet used)
+    for row_id, blob in rows:
+        if not blob:
+            continue  # a secret not set yet (an invitation not used)
         try:
-            cipher.open("users", "totp_secret_enc", user.id, user.totp_secret_enc)
+            cipher.open(table_name, column_name, _uuid(row_id), blob)
         except IntegrityFailure:
-            result.failures.append(f"users|totp_secret_enc|{user.id}")
+            result.failures.append(f"{table_name}|{column_name}|{row_id}")
             continue
         result.staff_secrets += 1
 
