@@ -7,6 +7,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from .config import derive_paths, load_settings, validate_settings
+from .uploads import SpoolingRequest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.update(settings)
+    app.request_class = SpoolingRequest  # uploads never wait in clear on disk
 
     from . import errors, extensions, i18n, instance, security
     from .views import register_blueprints
