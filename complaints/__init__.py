@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .config import derive_paths, load_settings, validate_settings
-from .uploads import SpoolingRequest
+
+if TYPE_CHECKING:  # Flask is imported when an app is made, not by every submodule's import
+    from flask import Flask  # (the sandboxed file checker starts without it)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +19,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         settings.update(test_config)
     settings = derive_paths(settings)
     validate_settings(settings)
+
+    from flask import Flask
+
+    from .uploads import SpoolingRequest
 
     app = Flask(
         __name__,

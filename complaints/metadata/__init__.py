@@ -3,7 +3,7 @@ hidden information (who wrote a document, where and with what a photo was taken)
 
 Unless the person asks to keep it as evidence, hidden information is removed before the file
 is encrypted; what can't be removed is said plainly (``CleanFile.status`` and ``left``). The
-checking runs in a sandboxed child process (``sandbox.check``); ``clean`` runs the same code
+checking runs in a sandboxed child process (``sandbox.Checker``); ``clean`` runs the same code
 in this process, for tests and tools. No Flask imports: messages are N_-marked here and
 translated by the service layer.
 """
@@ -14,9 +14,9 @@ from .examine import clean, sniff
 from .result import (BOMB, DAMAGED, KEPT, LEFT_EMBEDDED, LEFT_ENCRYPTED, LEFT_FORMAT, LEFT_PICTURES,
                      LEFT_TRACKS, LIMITS, NOT_REMOVED, NOTHING_HIDDEN, PARTIAL, REMOVED, TIME, TYPE,
                      CleanFile, UnsupportedFile)
-from .sandbox import check
+from .sandbox import Checker, check
 
-__all__ = ["ACCEPT", "ALLOWED_NAMES", "CleanFile", "LEFT_LABELS", "REFUSALS", "STATUS_LABELS",
+__all__ = ["ACCEPT", "ALLOWED_NAMES", "Checker", "CleanFile", "LEFT_LABELS", "REFUSALS", "STATUS_LABELS",
            "UnsupportedFile", "check", "clean", "sniff"]
 
 ALLOWED_NAMES = N_("photos (JPEG, PNG, HEIC), PDF, plain text, Word (.docx, .doc), Excel (.xls), "

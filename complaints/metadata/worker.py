@@ -1,11 +1,12 @@
-"""The sandboxed checker: ``python -m complaints.metadata.worker``.
+"""The sandboxed checker: ``python -m complaints.metadata.worker CPU_SECONDS``.
 
-Reads one request from standard input: a JSON line (``keep_metadata``, ``cpu_seconds``) and
-the file's bytes; writes a JSON line and the cleaned bytes to standard output. Before it
-reads anything it limits itself: memory (address space grows by at most SANDBOX_MEMORY),
-CPU time, no files written, no core dumps. A parser that loops or swells is killed by the
-kernel; the web process only sees that the check failed. Nothing is logged: error output
-is discarded by the parent, and the reply carries only a refusal code.
+Before it reads anything it limits itself: memory (its address space grows by at most
+SANDBOX_MEMORY), CPU time, no files written, no core dumps. Then, for each request on
+standard input (a JSON line with ``keep_metadata`` and ``size``, then that many bytes), it
+writes a JSON line (content type, status, what is left and ``size``, or a refusal code) and
+the cleaned bytes to standard output. A parser that loops or swells is stopped by the kernel;
+the web process only learns that the check failed. Nothing is logged: error output is
+discarded by the parent, and replies carry only codes.
 """
 from __future__ import annotations
 
@@ -29,28 +30,31 @@ def limit_myself(cpu_seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
 
 
-def main() -> int:
-    header = json.loads(sys.stdin.buffer.readline(4096) or b"{}")
-    # Import the parsers before limiting memory: their code is not the file's cost.
+def answer(data: bytes, keep_metadata: bool) -> tuple[dict, bytes]:
     from . import examine
-    from .result import UnsupportedFile
-    import mutagen, olefile, pypdf  # noqa: F401, E401 - loaded now, used by examine
+    from .result import BOMB, UnsupportedFile
 
-    limit_myself(int(header.get("cpu_seconds", 4)) + 1)
-    data = sys.stdin.buffer.read()
     try:
-        result = examine.clean(data, bool(header.get("keep_metadata")))
+        result = examine.clean(data, keep_metadata)
     except UnsupportedFile as refusal:
-        reply, body = {"refused": refusal.code}, b""
+        return {"refused": refusal.code, "size": 0}, b""
     except MemoryError:
-        reply, body = {"refused": "bomb"}, b""
-    else:
-        reply = {"content_type": result.content_type, "status": result.status, "left": list(result.left)}
-        body = result.data
-    out = sys.stdout.buffer
-    out.write(json.dumps(reply).encode() + b"\n")
-    out.write(body)
-    out.flush()
+        return {"refused": BOMB, "size": 0}, b""
+    return {"content_type": result.content_type, "status": result.status, "left": list(result.left),
+            "size": len(result.data)}, result.data
+
+
+def main() -> int:
+    limit_myself(int(sys.argv[1]) + 1 if len(sys.argv) > 1 else 5)
+    source, out = sys.stdin.buffer, sys.stdout.buffer
+    while header := source.readline(4096):
+        request = json.loads(header)
+        data = source.read(int(request["size"]))
+        reply, body = answer(data, bool(request.get("keep_metadata")))
+        del data
+        out.write(json.dumps(reply).encode() + b"\n")
+        out.write(body)
+        out.flush()
     return 0
 
 

@@ -58,6 +58,7 @@ def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bo
                       author_user_id=user.id, internal=internal, created_at=_now())
     message.body_enc = cipher.seal("messages", "body_enc", message.id, body)
     db.session.add(message)
+    db.session.flush()  # the message row first: its files refer to it
     stored: list[evidence.StoredFile] = []
     try:
         uploads = [evidence.Upload(filename, stream) for filename, _, stream in files]

@@ -20,7 +20,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 from flask import current_app
 from flask_babel import format_decimal, gettext
@@ -91,19 +91,11 @@ def store_files(case: Case, cipher: FieldCipher, uploads: list[Upload], keep_met
     stored: list[StoredFile] = []
     refusals: list[str] = []
     try:
-        for number, upload in enumerate(uploads):
-            if number == MAX_FILES:
-                refusals.append(gettext(
-                    "You can send at most %(count)s files at once. Send the others in a message "
-                    "after this one.", count=format_decimal(MAX_FILES)))
-                break
-            try:
-                clean = _check(upload, keep_metadata, deadline)
+        with metadata.Checker(deadline) as checker:
+            for upload, clean in _accepted(uploads, keep_metadata, checker, refusals):
                 if not refusals:  # once one is refused nothing is kept; the rest are only checked
                     stored.append(_store(directory, case, cipher, upload.filename, clean,
                                          uploaded_by_kind, message_id, uploaded_by_id))
-            except _Refusal as refusal:
-                refusals.append(str(refusal))
     except BaseException:
         _remove(directory, stored)
         raise
@@ -113,11 +105,26 @@ def store_files(case: Case, cipher: FieldCipher, uploads: list[Upload], keep_met
     return stored
 
 
+def _accepted(uploads: list[Upload], keep_metadata: bool, checker: metadata.Checker,
+              refusals: list[str]) -> Iterator[tuple[Upload, metadata.CleanFile]]:
+    """Check every upload in turn: yield the accepted ones, add a message per refused one."""
+    for number, upload in enumerate(uploads):
+        if number == MAX_FILES:
+            refusals.append(gettext(
+                "You can send at most %(count)s files at once. Send the others in a message "
+                "after this one.", count=format_decimal(MAX_FILES)))
+            return
+        try:
+            yield upload, _check(upload, keep_metadata, checker)
+        except _Refusal as refusal:
+            refusals.append(str(refusal))
+
+
 class _Refusal(Exception):
     """One file refused; its message names the file."""
 
 
-def _check(upload: Upload, keep_metadata: bool, deadline: float) -> metadata.CleanFile:
+def _check(upload: Upload, keep_metadata: bool, checker: metadata.Checker) -> metadata.CleanFile:
     limit = _max_file_bytes()
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
@@ -126,7 +133,7 @@ def _check(upload: Upload, keep_metadata: bool, deadline: float) -> metadata.Cle
     if not data:
         raise _Refusal(gettext("“%(name)s” is empty.", name=upload.filename))
     try:
-        return metadata.check(data, keep_metadata, deadline - time.monotonic())
+        return checker.check(data, keep_metadata)
     except metadata.UnsupportedFile as error:
         problem = gettext(metadata.REFUSALS.get(error.code, metadata.REFUSALS[metadata.DAMAGED]),
                           allowed=gettext(metadata.ALLOWED_NAMES))
