@@ -26,8 +26,9 @@ def clean_mp3(data: bytes) -> bytes:
     buffer = io.BytesIO(data)
     try:
         MP3(buffer)  # refuses a file without MPEG audio frames
-        id3.delete(buffer)
-        apev2.delete(buffer)
+        for _ in range(3):  # tags can be stacked in any order at the end: ID3v1, APE, ID3v1...
+            id3.delete(buffer)
+            apev2.delete(buffer)
     except (MutagenError, ValueError, EOFError, OverflowError):
         raise UnsupportedFile(DAMAGED, "damaged MP3") from None
     cleaned = buffer.getvalue()

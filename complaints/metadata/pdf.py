@@ -79,6 +79,7 @@ def _clean(data: bytes) -> tuple[bytes | None, set[str]]:
             writer.add_page(page)
         writer.metadata = None
         left = _scrub(writer)
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)  # what we cut off goes
         out = io.BytesIO()
         writer.write(out)
     except UnsupportedFile:

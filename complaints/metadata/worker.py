@@ -32,7 +32,7 @@ def limit_myself(cpu_seconds: int) -> None:
 
 def answer(data: bytes, keep_metadata: bool) -> tuple[dict, bytes]:
     from . import examine
-    from .result import BOMB, UnsupportedFile
+    from .result import BOMB, DAMAGED, UnsupportedFile
 
     try:
         result = examine.clean(data, keep_metadata)
@@ -40,6 +40,8 @@ def answer(data: bytes, keep_metadata: bool) -> tuple[dict, bytes]:
         return {"refused": refusal.code, "size": 0}, b""
     except MemoryError:
         return {"refused": BOMB, "size": 0}, b""
+    except Exception:  # a parser's own failure on a file it can't read: damaged, never a crash
+        return {"refused": DAMAGED, "size": 0}, b""
     return {"content_type": result.content_type, "status": result.status, "left": list(result.left),
             "size": len(result.data)}, result.data
 
