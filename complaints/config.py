@@ -90,6 +90,8 @@ def validate_settings(settings: Mapping[str, Any]) -> None:
         raise SettingsError(
             f"{PREFIX}MAX_UPLOAD_MB must be positive and at most {PREFIX}MAX_REQUEST_MB"
         )
+    if settings["FILE_CHECK_SECONDS"] <= 0:
+        raise SettingsError(f"{PREFIX}FILE_CHECK_SECONDS must be a positive number of seconds")
     if settings["STATS_THRESHOLD"] < 2:
         raise SettingsError(f"{PREFIX}STATS_THRESHOLD must be at least 2")
     url = settings["DATABASE_URL"]
