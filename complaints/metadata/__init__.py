@@ -14,10 +14,11 @@ from .examine import clean, sniff
 from .result import (BOMB, DAMAGED, KEPT, LEFT_EMBEDDED, LEFT_ENCRYPTED, LEFT_FORMAT, LEFT_PICTURES,
                      LEFT_TRACKS, LIMITS, NOT_REMOVED, NOTHING_HIDDEN, PARTIAL, REMOVED, TIME, TYPE,
                      CleanFile, UnsupportedFile)
+from .limits import SANDBOX_MEMORY, SANDBOX_MEMORY_PER_FILE_BYTE
 from .sandbox import Checker, check
 
 __all__ = ["ACCEPT", "ALLOWED_NAMES", "Checker", "CleanFile", "LEFT_LABELS", "REFUSALS", "STATUS_LABELS",
-           "UnsupportedFile", "check", "clean", "sniff"]
+           "UnsupportedFile", "check", "clean", "sandbox_memory", "sniff"]
 
 ALLOWED_NAMES = N_("photos (JPEG, PNG, HEIC), PDF, plain text, Word (.docx, .doc), Excel (.xls), "
                    "OpenDocument (.odt), voice recordings (.m4a, .mp3, .ogg, .wav) and videos (.mp4, .mov)")
@@ -60,3 +61,8 @@ LEFT_LABELS = {
     LEFT_TRACKS: N_("a metadata track (for example a GPS track)"),
     LEFT_ENCRYPTED: N_("protected with a password"),
 }
+
+
+def sandbox_memory(max_file_bytes: int) -> int:
+    """What the checker may use for files up to ``max_file_bytes``."""
+    return max(SANDBOX_MEMORY, SANDBOX_MEMORY_PER_FILE_BYTE * max_file_bytes)

@@ -25,5 +25,8 @@ MAX_PIXELS = 250_000_000
 MAX_BOXES = 200_000                   # boxes / chunks walked in one file
 MAX_BOX_DEPTH = 16
 
-# The sandbox: what one file may cost the checking process (on top of the interpreter).
+# The sandbox: what checking may cost the child process (on top of its interpreter): this, or
+# six times the largest file allowed when an administrator raises that limit (a cleaner holds
+# the file, its cleaned copy and a parser's working copies).
 SANDBOX_MEMORY = 160 * 1024 ** 2
+SANDBOX_MEMORY_PER_FILE_BYTE = 6

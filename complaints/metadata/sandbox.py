@@ -16,15 +16,18 @@ import sys
 import threading
 import time
 
+from .limits import SANDBOX_MEMORY
 from .result import BOMB, TIME, CleanFile, UnsupportedFile
 
 
 class Checker:
     """``with Checker(deadline) as checker: checker.check(data, keep_metadata)``; the
-    deadline is a ``time.monotonic()`` value shared by every file of the request."""
+    deadline is a ``time.monotonic()`` value shared by every file of the request, ``memory``
+    what the child may use on top of its interpreter."""
 
-    def __init__(self, deadline: float):
+    def __init__(self, deadline: float, memory: int = SANDBOX_MEMORY):
         self.deadline = deadline
+        self.memory = memory  # bytes the child may add to its address space
         self.process: subprocess.Popen | None = None
         self.timer: threading.Timer | None = None
 
@@ -39,7 +42,7 @@ class Checker:
         if seconds <= 0:
             raise UnsupportedFile(TIME)
         process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "complaints.metadata.worker", str(math.ceil(seconds))],
+            [sys.executable, "-I", "-m", "complaints.metadata.worker", str(math.ceil(seconds)), str(self.memory)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"}, close_fds=True)
         self.timer = threading.Timer(seconds, process.kill)

@@ -1,7 +1,7 @@
-"""The sandboxed checker: ``python -m complaints.metadata.worker CPU_SECONDS``.
+"""The sandboxed checker: ``python -m complaints.metadata.worker CPU_SECONDS [MEMORY]``.
 
 Before it reads anything it limits itself: memory (its address space grows by at most
-SANDBOX_MEMORY), CPU time, no files written, no core dumps. Then, for each request on
+MEMORY bytes, SANDBOX_MEMORY unless given), CPU time, no files written, no core dumps. Then, for each request on
 standard input (a JSON line with ``keep_metadata`` and ``size``, then that many bytes), it
 writes a JSON line (content type, status, what is left and ``size``, or a refusal code) and
 the cleaned bytes to standard output. A parser that loops or swells is stopped by the kernel;
@@ -22,11 +22,11 @@ def _address_space() -> int:
         return int(statm.read().split()[0]) * resource.getpagesize()
 
 
-def limit_myself(cpu_seconds: int) -> None:
+def limit_myself(cpu_seconds: int, memory: int = SANDBOX_MEMORY) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-    ceiling = _address_space() + SANDBOX_MEMORY
+    ceiling = _address_space() + memory
     resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
 
 
@@ -47,7 +47,8 @@ def answer(data: bytes, keep_metadata: bool) -> tuple[dict, bytes]:
 
 
 def main() -> int:
-    limit_myself(int(sys.argv[1]) + 1 if len(sys.argv) > 1 else 5)
+    cpu_seconds = int(sys.argv[1]) + 1 if len(sys.argv) > 1 else 5
+    limit_myself(cpu_seconds, int(sys.argv[2]) if len(sys.argv) > 2 else SANDBOX_MEMORY)
     source, out = sys.stdin.buffer, sys.stdout.buffer
     while header := source.readline(4096):
         request = json.loads(header)

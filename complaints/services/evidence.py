@@ -91,7 +91,7 @@ def store_files(case: Case, cipher: FieldCipher, uploads: list[Upload], keep_met
     stored: list[StoredFile] = []
     refusals: list[str] = []
     try:
-        with metadata.Checker(deadline) as checker:
+        with metadata.Checker(deadline, metadata.sandbox_memory(_max_file_bytes())) as checker:
             for upload, clean in _accepted(uploads, keep_metadata, checker, refusals):
                 if not refusals:  # once one is refused nothing is kept; the rest are only checked
                     stored.append(_store(directory, case, cipher, upload.filename, clean,

@@ -68,3 +68,25 @@ def test_a_pdf_stream_of_1_gib_costs_nothing_to_clean(tmp_path):
     result = probe(tmp_path, hostile.pdf_with_stream_bomb(), "stream.pdf")
     assert result["status"] in (302, 400), result
     assert result["seconds"] < SECONDS and result["growth_mb"] < MEGABYTES and result["checker_mb"] < MEGABYTES
+
+
+def _large_photo() -> bytes:
+    """A 19 MB JPEG (just under the 20 MB limit): real headers, random scan data."""
+    import os
+
+    from tests.metadata_corpus import FILES
+
+    base = (FILES / "base.jpg").read_bytes()
+    scan = base.index(b"\xff\xda")
+    header_end = scan + 2 + int.from_bytes(base[scan + 2:scan + 4], "big")
+    return base[:header_end] + os.urandom(19 * 1024 * 1024).replace(b"\xff", b"\xfe") + b"\xff\xd9"
+
+
+@pytest.mark.parametrize("make, name", [(_large_photo, "photo.jpg"),
+                                        (lambda: hostile.pdf_with_pages(2000), "chat-export.pdf")],
+                         ids=["19 MB photo", "2,000-page PDF"])
+def test_a_large_honest_file_is_accepted_within_the_same_bounds(tmp_path, make, name):
+    result = probe(tmp_path, make(), name)
+    assert result["status"] == 302 and result["location"].endswith("/report/sent"), result
+    assert result["seconds"] < SECONDS, result
+    assert result["growth_mb"] < MEGABYTES and result["checker_mb"] < MEGABYTES, result
