@@ -49,4 +49,4 @@ def not_cleaned_notice(names: list[str]) -> str:
     """What the sender is told about files whose hidden information could not all be removed."""
     return gettext("We could not remove all hidden information (such as the author's name or where "
                    "a photo was taken) from: %(names)s. They were sent as they are, and the officer "
-                   "can see this.", names=", ".join(f"“{name}”" for name in names))
+                   "can see this.", names=", ".join(names))
