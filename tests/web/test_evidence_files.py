@@ -98,7 +98,7 @@ def test_a_message_with_a_file_that_could_not_be_cleaned_says_so(app, client):
         content_type="multipart/form-data", follow_redirects=True)
     text = html.unescape(response.get_data(as_text=True))
     assert "Your message was sent" in text
-    assert "We could not remove all hidden information" in text and "“statement.docx”" in text
+    assert "We could not remove all hidden information" in text and "from: statement.docx." in text
 
 
 def test_staff_files_are_checked_cleaned_and_fingerprinted(app, staff_client):
