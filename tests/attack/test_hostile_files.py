@@ -24,8 +24,10 @@ REFUSED = {
     "deflate DOCX of 1 GiB": (hostile.docx_deflate_bomb, "evidence.docx", "far more data"),
     "ODT with 1 GiB in its mimetype entry": (hostile.odt_mimetype_bomb, "evidence.odt", "far more data"),
     "60,000-page PDF": (hostile.pdf_with_pages, "evidence.pdf", "too complex"),
+    # Reading a 60,000-entry page tree takes a second; on a loaded machine the time budget
+    # may end it first (tests/unit/test_metadata_attacks.py checks the page bound itself).
     "PDF whose page tree claims one page but holds 60,000":
-        (lambda: hostile.pdf_with_pages(60_000, declared=1), "evidence.pdf", "too complex"),
+        (lambda: hostile.pdf_with_pages(60_000, declared=1), "evidence.pdf", ("too complex", "took too long")),
     "billion laughs in a DOCX": (lambda: hostile.docx_with_part(hostile.billion_laughs()), "laughs.docx",
                                  "far more data"),
     "XML nested 50,000 deep": (lambda: hostile.docx_with_part(hostile.deep_nesting()), "deep.docx",
@@ -50,7 +52,8 @@ def test_a_hostile_file_is_refused_quickly_and_cheaply(tmp_path, case):
     make, name, message = REFUSED[case]
     result = probe(tmp_path, make(), name)
     assert result["status"] == 400, result
-    assert any(message in error and name in error for error in result["errors"]), result["errors"]
+    messages = (message,) if isinstance(message, str) else message
+    assert any(m in error and name in error for error in result["errors"] for m in messages), result["errors"]
     assert result["text_kept"]
     assert result["seconds"] < SECONDS, result
     assert result["growth_mb"] < MEGABYTES and result["checker_mb"] < MEGABYTES, result

@@ -97,3 +97,7 @@ def test_a_video_with_a_metadata_track_is_marked_partly_cleaned():
 def test_a_file_renamed_to_an_accepted_type_is_judged_by_content():
     with pytest.raises(metadata.UnsupportedFile):
         metadata.clean(b"MZ\x90\x00 a program named photo.jpg")
+
+
+def test_a_page_tree_that_lies_about_its_size_is_refused_by_the_page_bound():
+    assert refused(hostile.pdf_with_pages(60_000, declared=1)) == "limits"
