@@ -17,6 +17,7 @@ cleaned. A password-protected PDF is kept as it is and marked.
 from __future__ import annotations
 
 import io
+import re
 
 from .images import strip_jpeg
 from .limits import MAX_PDF_PAGES, MAX_PDF_STREAM
@@ -56,10 +57,17 @@ def clean(data: bytes) -> tuple[bytes | None, set[str]]:
         return _clean(data)
 
 
+# A page object in the raw file. Counting them costs milliseconds, where parsing a page tree
+# of tens of thousands of pages costs seconds; earlier revisions may repeat pages, hence twice.
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
 def _clean(data: bytes) -> tuple[bytes | None, set[str]]:
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import LimitReachedError, PyPdfError
 
+    if len(_PAGE_OBJECT.findall(data)) > 2 * MAX_PDF_PAGES:
+        raise UnsupportedFile(LIMITS, "too many pages")
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):

@@ -24,10 +24,8 @@ REFUSED = {
     "deflate DOCX of 1 GiB": (hostile.docx_deflate_bomb, "evidence.docx", "far more data"),
     "ODT with 1 GiB in its mimetype entry": (hostile.odt_mimetype_bomb, "evidence.odt", "far more data"),
     "60,000-page PDF": (hostile.pdf_with_pages, "evidence.pdf", "too complex"),
-    # Reading a 60,000-entry page tree takes a second; on a loaded machine the time budget
-    # may end it first (tests/unit/test_metadata_attacks.py checks the page bound itself).
     "PDF whose page tree claims one page but holds 60,000":
-        (lambda: hostile.pdf_with_pages(60_000, declared=1), "evidence.pdf", ("too complex", "took too long")),
+        (lambda: hostile.pdf_with_pages(60_000, declared=1), "evidence.pdf", "too complex"),
     "billion laughs in a DOCX": (lambda: hostile.docx_with_part(hostile.billion_laughs()), "laughs.docx",
                                  "far more data"),
     "XML nested 50,000 deep": (lambda: hostile.docx_with_part(hostile.deep_nesting()), "deep.docx",

@@ -100,4 +100,5 @@ def test_a_file_renamed_to_an_accepted_type_is_judged_by_content():
 
 
 def test_a_page_tree_that_lies_about_its_size_is_refused_by_the_page_bound():
-    assert refused(hostile.pdf_with_pages(60_000, declared=1)) == "limits"
+    assert refused(hostile.pdf_with_pages(60_000, declared=1)) == "limits"  # counted in the raw file
+    assert refused(hostile.pdf_with_pages(3_000, declared=1)) == "limits"   # counted in the page tree
