@@ -53,6 +53,8 @@ def _bounds():  # type: ignore[no-untyped-def]
 
 def clean(data: bytes) -> tuple[bytes | None, set[str]]:
     """(cleaned PDF, what is left); (None, {encrypted}) for a PDF we can't open."""
+    if len(_PAGE_OBJECT.findall(data)) > 2 * MAX_PDF_PAGES:  # before pypdf is even loaded
+        raise UnsupportedFile(LIMITS, "too many pages")
     with _bounds():
         return _clean(data)
 
@@ -66,8 +68,6 @@ def _clean(data: bytes) -> tuple[bytes | None, set[str]]:
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import LimitReachedError, PyPdfError
 
-    if len(_PAGE_OBJECT.findall(data)) > 2 * MAX_PDF_PAGES:
-        raise UnsupportedFile(LIMITS, "too many pages")
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
