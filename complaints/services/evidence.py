@@ -93,9 +93,13 @@ def store_files(case: Case, cipher: FieldCipher, uploads: list[Upload], keep_met
     try:
         with metadata.Checker(deadline, metadata.sandbox_memory(_max_file_bytes())) as checker:
             for upload, clean in _accepted(uploads, keep_metadata, checker, refusals):
-                if not refusals:  # once one is refused nothing is kept; the rest are only checked
+                if refusals:  # once one is refused nothing is kept; the rest are only checked
+                    continue
+                try:
                     stored.append(_store(directory, case, cipher, upload.filename, clean,
                                          uploaded_by_kind, message_id, uploaded_by_id))
+                except _Refusal as refusal:
+                    refusals.append(str(refusal))
     except BaseException:
         _remove(directory, stored)
         raise

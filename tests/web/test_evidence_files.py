@@ -187,3 +187,18 @@ def test_the_spool_refuses_ciphertext_changed_on_disk(tmp_path):
     else:
         raise AssertionError("a changed chunk must not be read")
     store.close()
+
+
+def test_a_file_too_large_for_the_store_after_cleaning_is_refused_by_name(app, client, monkeypatch):
+    from complaints.crypto import FileTooLarge
+    from complaints.services import evidence
+
+    def refuse(*args, **kwargs):
+        raise FileTooLarge(1)
+
+    monkeypatch.setattr(evidence.attachment_store, "save", refuse)
+    response = post_report(client, [(io.BytesIO(jpeg_with_exif()), "photo.jpg")])
+    assert response.status_code == 400
+    assert any("“photo.jpg” is too large" in e for e in errors_of(response))
+    with app.app_context():
+        assert db.session.execute(select(Case)).first() is None
