@@ -40,7 +40,7 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], Any]] = {
     "TRUSTED_PROXIES": (_as_int, 0),        # number of reverse proxies to trust for X-Forwarded-*
     "MAX_UPLOAD_MB": (_as_int, 20),         # one evidence file
     "MAX_REQUEST_MB": (_as_int, 60),        # one whole request
-    "FILE_CHECK_SECONDS": (float, 4.0),     # checking and cleaning all files of one request
+    "FILE_CHECK_SECONDS": (float, 4.0),     # CPU time to check and clean all files of one request
     "STAFF_IDLE_MINUTES": (_as_int, 30),
     "TRACK_IDLE_MINUTES": (_as_int, 10),
     "LOCKOUT_THRESHOLD": (_as_int, 5),

@@ -30,3 +30,6 @@ MAX_BOX_DEPTH = 16
 # the file, its cleaned copy and a parser's working copies).
 SANDBOX_MEMORY = 160 * 1024 ** 2
 SANDBOX_MEMORY_PER_FILE_BYTE = 6
+# Its CPU time is the request's budget (COMPLAINTS_FILE_CHECK_SECONDS); this wall-clock limit
+# is only a backstop for a child that is stuck without using CPU (under gunicorn's 60 s).
+SANDBOX_WALL_SECONDS = 30

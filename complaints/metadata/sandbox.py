@@ -2,10 +2,13 @@
 
 One child checks all files of a request in turn (one interpreter start per request, not per
 file). Files go to it through a pipe and come back through another: their clear bytes never
-touch the disk. The child dies at the request's deadline (a timer kills it, and its own CPU
-limit ends it in any case); a child that runs out of memory or time, or crashes, refuses the
-file it was checking, and the next file gets a new child. ``sys.executable -I`` runs the same
-interpreter and packages, ignoring environment variables and the user's site folder.
+touch the disk. Time is bounded twice: the child's CPU time for the whole request
+(``cpu_seconds``, enforced by the kernel, so a busy server does not refuse honest files for
+being slow), and a wall-clock backstop (a timer kills the child). A child that runs out of
+memory or time, or crashes, refuses the file it was checking; after a time-out the request's
+budget is spent and the remaining files are refused too, otherwise the next file gets a new
+child. ``sys.executable -I`` runs the same interpreter and packages, ignoring environment
+variables and the user's site folder.
 """
 from __future__ import annotations
 
@@ -16,18 +19,22 @@ import sys
 import threading
 import time
 
-from .limits import SANDBOX_MEMORY
+from .limits import SANDBOX_MEMORY, SANDBOX_WALL_SECONDS
 from .result import BOMB, TIME, CleanFile, UnsupportedFile
+
+_KILLED_FOR_TIME = (-24, -9)  # SIGXCPU at the CPU limit, SIGKILL past it or from the timer
 
 
 class Checker:
-    """``with Checker(deadline) as checker: checker.check(data, keep_metadata)``; the
-    deadline is a ``time.monotonic()`` value shared by every file of the request, ``memory``
-    what the child may use on top of its interpreter."""
+    """``with Checker(cpu_seconds) as checker: checker.check(data, keep_metadata)`` for every
+    file of one request; ``memory`` is what the child may use on top of its interpreter."""
 
-    def __init__(self, deadline: float, memory: int = SANDBOX_MEMORY):
-        self.deadline = deadline
-        self.memory = memory  # bytes the child may add to its address space
+    def __init__(self, cpu_seconds: float, memory: int = SANDBOX_MEMORY,
+                 wall_seconds: float = SANDBOX_WALL_SECONDS):
+        self.cpu_seconds = cpu_seconds
+        self.memory = memory
+        self.deadline = time.monotonic() + wall_seconds
+        self.spent = cpu_seconds <= 0
         self.process: subprocess.Popen | None = None
         self.timer: threading.Timer | None = None
 
@@ -39,10 +46,11 @@ class Checker:
 
     def _start(self) -> subprocess.Popen:
         seconds = self.deadline - time.monotonic()
-        if seconds <= 0:
+        if seconds <= 0 or self.spent:
             raise UnsupportedFile(TIME)
         process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "complaints.metadata.worker", str(math.ceil(seconds)), str(self.memory)],
+            [sys.executable, "-I", "-m", "complaints.metadata.worker", str(math.ceil(self.cpu_seconds)),
+             str(self.memory)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"}, close_fds=True)
         self.timer = threading.Timer(seconds, process.kill)
@@ -69,6 +77,8 @@ class Checker:
             process.stdout.close()  # type: ignore[union-attr]
 
     def check(self, data: bytes, keep_metadata: bool) -> CleanFile:
+        if self.spent:
+            raise UnsupportedFile(TIME)
         process = self.process if self.process is not None and self.process.poll() is None else self._start()
         try:
             process.stdin.write(json.dumps({"keep_metadata": keep_metadata, "size": len(data)}).encode() + b"\n")  # type: ignore[union-attr]
@@ -79,16 +89,17 @@ class Checker:
         except (OSError, ValueError):
             reply, body = None, b""
         if not isinstance(reply, dict) or len(body) != int(reply.get("size", 0)):
-            # Killed: by the timer or its CPU limit (time), or by its memory limit (a bomb).
-            out_of_time = time.monotonic() >= self.deadline or process.wait() in (-9, -24)
             self._stop()
-            raise UnsupportedFile(TIME if out_of_time else BOMB)
+            if process.returncode in _KILLED_FOR_TIME or time.monotonic() >= self.deadline:
+                self.spent = True  # the request's time is used up
+                raise UnsupportedFile(TIME)
+            raise UnsupportedFile(BOMB)  # out of memory, or the parser crashed
         if "refused" in reply:
             raise UnsupportedFile(str(reply["refused"]))
         return CleanFile(str(reply["content_type"]), body, str(reply["status"]), tuple(reply.get("left", ())))
 
 
-def check(data: bytes, keep_metadata: bool, seconds: float) -> CleanFile:
-    """Check one file on its own, with ``seconds`` to spare."""
-    with Checker(time.monotonic() + seconds) as checker:
+def check(data: bytes, keep_metadata: bool, cpu_seconds: float) -> CleanFile:
+    """Check one file on its own."""
+    with Checker(cpu_seconds) as checker:
         return checker.check(data, keep_metadata)

@@ -2,7 +2,8 @@
 
 ``python -m tests.attack.upload_probe FILE`` builds a throw-away instance (SQLite, fresh
 keys), posts an anonymous report with FILE through the Flask test client, and prints JSON:
-the status, the seconds the request took, how far this process's peak memory grew, the
+the status, the seconds the request took and the CPU seconds it used (with the checker's),
+how far this process's peak memory grew, the
 peak memory of any checker process it started, whether the typed text came back, and the
 error messages shown. Run in its own process so no other test's memory is counted.
 """
@@ -18,6 +19,12 @@ import uuid
 from pathlib import Path
 
 NARRATIVE = "My text must survive PROBE-TEXT-7c1"
+
+
+def _cpu() -> float:
+    """CPU seconds used by this process and its finished children (the checker)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main(path: str, name: str) -> None:
@@ -41,14 +48,16 @@ def main(path: str, name: str) -> None:
                 "identity": "anonymous", "respondent_relation": "superior", "protection_needed": "no",
                 "files": [(__import__("io").BytesIO(data), name)]}
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        cpu_before = _cpu()
         started = time.monotonic()
         response = client.post("/report", data=form, content_type="multipart/form-data")
         seconds = time.monotonic() - started
+        cpu = _cpu() - cpu_before
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         text = response.get_data(as_text=True)
         print(json.dumps({
-            "status": response.status_code, "seconds": round(seconds, 2),
+            "status": response.status_code, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
             "growth_mb": round((after - before) / 1024, 1), "checker_mb": round(children / 1024, 1),
             "text_kept": "PROBE-TEXT-7c1" in text,
             "errors": re.findall(r'class="error-message"[^>]*>(.*?)</', text, re.S),

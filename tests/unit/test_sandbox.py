@@ -24,7 +24,7 @@ def big_png(megabytes: int) -> bytes:
 
 
 def test_a_file_needing_more_memory_than_allowed_is_refused_and_the_next_gets_a_new_child():
-    with Checker(time.monotonic() + 60, memory=8 * 1024 * 1024) as checker:
+    with Checker(60, memory=8 * 1024 * 1024) as checker:
         with pytest.raises(UnsupportedFile) as refused:
             checker.check(big_png(40), False)
         assert refused.value.code == "bomb"
@@ -32,11 +32,22 @@ def test_a_file_needing_more_memory_than_allowed_is_refused_and_the_next_gets_a_
 
 
 def test_a_request_out_of_time_refuses_what_is_left():
-    with Checker(time.monotonic() + 0.05) as checker:
+    with Checker(4, wall_seconds=0.05) as checker:
         time.sleep(0.1)
         with pytest.raises(UnsupportedFile) as refused:
             checker.check(b"plain notes", False)
         assert refused.value.code == "time"
+        with pytest.raises(UnsupportedFile):
+            checker.check(b"more notes", False)  # the request's time is spent
+
+
+def test_the_child_is_stopped_by_the_kernel_at_its_cpu_limit():
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", (
+        "from complaints.metadata.worker import limit_myself; limit_myself(1)\nwhile True: pass")],
+        capture_output=True, timeout=60)
+    assert done.returncode in (-24, -9)  # SIGXCPU, or SIGKILL at the hard limit
+    assert time.monotonic() - started < 30
 
 
 def test_the_child_cannot_write_files(tmp_path):
