@@ -42,6 +42,7 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], Any]] = {
     "METRICS_ALLOW": (str, ""),             # addresses/networks that may read /metrics (none: 404)
     "MAX_UPLOAD_MB": (_as_int, 20),         # one evidence file
     "MAX_REQUEST_MB": (_as_int, 60),        # one whole request
+    "FILE_CHECK_SECONDS": (float, 4.0),     # CPU time to check and clean all files of one request
     "STAFF_IDLE_MINUTES": (_as_int, 30),
     "TRACK_IDLE_MINUTES": (_as_int, 10),
     "LOCKOUT_THRESHOLD": (_as_int, 5),
@@ -92,6 +93,8 @@ def validate_settings(settings: Mapping[str, Any]) -> None:
         raise SettingsError(
             f"{PREFIX}MAX_UPLOAD_MB must be positive and at most {PREFIX}MAX_REQUEST_MB"
         )
+    if settings["FILE_CHECK_SECONDS"] <= 0:
+        raise SettingsError(f"{PREFIX}FILE_CHECK_SECONDS must be a positive number of seconds")
     if settings["STATS_THRESHOLD"] < 2:
         raise SettingsError(f"{PREFIX}STATS_THRESHOLD must be at least 2")
     from .proxies import parse_networks

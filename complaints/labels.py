@@ -7,6 +7,7 @@ translated by the ``label`` template filter.
 from __future__ import annotations
 
 from .forms.report import RANK_BANDS, UNIT_GROUPS
+from .metadata import LEFT_LABELS, STATUS_LABELS
 from .translatable import N_
 
 CHANNELS = {
@@ -44,4 +45,5 @@ def tables() -> dict[str, dict]:
         "channels": CHANNELS, "wants": WANTS, "relations": RELATIONS, "uploaders": SOURCES,
         "checkin_answers": CHECKIN_ANSWERS, "rank_bands": dict(RANK_BANDS[1:]),
         "unit_groups": dict(UNIT_GROUPS[1:]),
+        "cleaning": STATUS_LABELS, "cleaning_left": LEFT_LABELS,
     }

@@ -367,8 +367,14 @@ class Attachment(Base):
     filename_enc: Mapped[bytes] = mapped_column(LargeBinary)
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)
-    metadata_removed: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Fully cleaned, nothing else; a row made without saying so never claims it.
+    metadata_removed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How far hidden information was removed (metadata/result.py) and what is left, as codes.
+    metadata_status: Mapped[str] = mapped_column(String(20), default="not_removed")
+    metadata_left: Mapped[str] = mapped_column(String(200), default="")
+    # SHA-256 of the bytes as stored (after cleaning), taken when the file arrived.
+    sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class Transition(Base):

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "complaints/translations/sr_Latn/LC_MESSAGES/messages.po"
 TARGET = ROOT / "complaints/translations/sr_Cyrl/LC_MESSAGES/messages.po"
 
-KEEP = {"FreeOTP", "Aegis", "Google", "Authenticator", "Word", "OpenDocument", "Complaints",
+KEEP = {"FreeOTP", "Aegis", "Google", "Authenticator", "Word", "Excel", "OpenDocument", "Complaints",
         "complaints", "audit", "verify", "head", "FILE", "training", "ministry"}
 DIGRAPHS = {"Lj": "Љ", "LJ": "Љ", "lj": "љ", "Nj": "Њ", "NJ": "Њ", "nj": "њ",
             "Dž": "Џ", "DŽ": "Џ", "dž": "џ"}

@@ -8,6 +8,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .. import workflow
+from ..metadata import ACCEPT
 from . import translated_choices
 
 TEXT_LIMIT = 20_000
@@ -33,7 +34,7 @@ class MessageForm(FlaskForm):
     body = TextAreaField(_l("Message"), validators=[DataRequired(_l("Write the message first.")),
                                                 Length(max=TEXT_LIMIT)])
     internal = BooleanField(_l("Internal note (the complainant does not see it)"))
-    files = MultipleFileField(_l("Files (optional)"))
+    files = MultipleFileField(_l("Files (optional)"), render_kw={"accept": ACCEPT})
 
 
 class MeasureForm(FlaskForm):

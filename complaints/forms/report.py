@@ -12,6 +12,8 @@ from wtforms import (BooleanField, DateField, RadioField, SelectField, SelectMul
                      StringField, TextAreaField, widgets)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..metadata import ACCEPT
+
 NARRATIVE_LIMIT = 20_000
 SHORT_LIMIT = 2_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -67,7 +69,7 @@ class ReportForm(FlaskForm):
         ("no", _l("No")), ("yes", _l("Yes"))], default="no")
     protection_details = TextAreaField(_l("What protection do you need? (optional)"),
                                        validators=[Length(max=SHORT_LIMIT)], **TEXT)
-    files = MultipleFileField(_l("Evidence files (optional)"))
+    files = MultipleFileField(_l("Evidence files (optional)"), render_kw={"accept": ACCEPT})
     keep_metadata = BooleanField(_l("Keep the hidden information in my files as evidence"))
     excluded_other = TextAreaField(_l("People who must never handle my case (optional)"),
                                    validators=[Length(max=SHORT_LIMIT)], **TEXT)
@@ -108,7 +110,7 @@ class TrackForm(FlaskForm):
 class ComplainantMessageForm(FlaskForm):
     body = TextAreaField(_l("Your message or new information"), validators=[
         DataRequired(_l("Write your message first.")), Length(max=NARRATIVE_LIMIT)], **TEXT)
-    files = MultipleFileField(_l("Files (optional)"))
+    files = MultipleFileField(_l("Files (optional)"), render_kw={"accept": ACCEPT})
     keep_metadata = BooleanField(_l("Keep the hidden information in my files as evidence"))
 
 

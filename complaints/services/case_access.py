@@ -49,6 +49,9 @@ class AttachmentView:
     created_at: datetime
     uploaded_by_kind: str
     message_id: uuid.UUID | None
+    sha256: str | None = None          # of the bytes as stored, taken at receipt
+    metadata_status: str = ""          # metadata/result.py: how far hidden information was removed
+    metadata_left: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -268,4 +271,7 @@ def _attachment_view(cipher: FieldCipher, a: Attachment) -> AttachmentView:
         created_at=a.created_at,
         uploaded_by_kind=a.uploaded_by_kind,
         message_id=a.message_id,
+        sha256=a.sha256,
+        metadata_status=a.metadata_status,
+        metadata_left=tuple(code for code in a.metadata_left.split(",") if code),
     )

@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from .. import attachments as attachment_store
 from ..extensions import db
-from ..models import Attachment, Case, Deadline, Message, ProtectiveMeasure
+from ..models import Case, Deadline, Message, ProtectiveMeasure
 from ..policy import active_capacities
 from ..translatable import N_
 from ..workflow import PROTECTIVE_MEASURES
-from . import auditing
+from . import auditing, evidence
 from .case_access import CaseNotFound, cipher_for, staff_case
 
 MESSAGE_LIMIT = 20_000
@@ -40,8 +40,10 @@ def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bo
                  files: Iterable[tuple[str, str, BinaryIO]] = ()) -> Message:
     """A message to the complainant, or (``internal``) a note only assignees see.
 
-    ``files`` are (filename, content type, stream) triples, stored encrypted. The first
-    message to the complainant counts as feedback for the 90-day rule.
+    ``files`` are (filename, content type, stream) triples, checked and cleaned like the
+    complainant's (services/evidence.py; the browser's content type is not trusted) and
+    stored encrypted. The first message to the complainant counts as feedback for the
+    90-day rule.
     """
     case = staff_case(user, case_id, "case.note" if internal else "case.message")
     body = body.strip()
@@ -56,21 +58,17 @@ def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bo
                       author_user_id=user.id, internal=internal, created_at=_now())
     message.body_enc = cipher.seal("messages", "body_enc", message.id, body)
     db.session.add(message)
-    stored: list[uuid.UUID] = []
-    directory = current_app.config["ATTACHMENTS_DIR"]
+    db.session.flush()  # the message row first: its files refer to it
+    stored: list[evidence.StoredFile] = []
     try:
-        for filename, content_type, stream in files:
-            attachment = Attachment(id=uuid.uuid4(), case_id=case.id, message_id=message.id,
-                                    uploaded_by_kind="staff", uploaded_by_id=user.id,
-                                    content_type=content_type or "application/octet-stream",
-                                    size=0, metadata_removed=False, created_at=_now())
-            attachment.filename_enc = cipher.seal("attachments", "filename_enc", attachment.id,
-                                                  filename)
-            attachment.size = attachment_store.save(
-                directory, attachment.id, cipher.key, stream,
-                current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024)
-            stored.append(attachment.id)
-            db.session.add(attachment)
+        uploads = [evidence.Upload(filename, stream) for filename, _, stream in files]
+        try:
+            stored = evidence.store_files(case, cipher, uploads, False, "staff", message.id,
+                                          uploaded_by_id=user.id)
+        except evidence.StoreUnavailable as unavailable:  # our side: the 503 page
+            raise attachment_store.StorageError(unavailable.reason) from None
+        except evidence.FileRefused as refusal:
+            raise CaseworkRefused(" ".join(refusal.messages)) from None
         if not internal and case.first_feedback_at is None:
             case.first_feedback_at = message.created_at
             for deadline in db.session.execute(select(Deadline).where(
@@ -82,8 +80,8 @@ def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bo
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        for attachment_id in stored:
-            attachment_store.remove(directory, attachment_id)
+        for item in stored:
+            attachment_store.remove(current_app.config["ATTACHMENTS_DIR"], item.id)
         raise
     return message
 

@@ -7,6 +7,7 @@ transaction with its audit entry (actor "complainant").
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask_babel import gettext
@@ -18,6 +19,7 @@ from ..procedures import load_profile
 from ..workflow import TransitionRefused
 from . import auditing
 from .case_access import CaseNotFound, cipher_for, new_case_key
+from .evidence import StoredFile
 from .intake import Upload, _reference, commit_with_files
 from .transitions import TransitionInputs, initial_deadline, perform_as_complainant
 
@@ -40,7 +42,18 @@ def next_deadline(case_id: uuid.UUID) -> Deadline | None:
         .order_by(Deadline.due_at).limit(1)).scalar_one_or_none()
 
 
-def send_message(case_id: uuid.UUID, body: str, uploads: list[Upload], keep_metadata: bool) -> Message:
+@dataclass(frozen=True)
+class SentMessage:
+    message: Message
+    files: list[StoredFile]
+
+    @property
+    def not_fully_cleaned(self) -> list[str]:
+        """Names of files sent with hidden information we could not remove."""
+        return [f.filename for f in self.files if not f.fully_cleaned]
+
+
+def send_message(case_id: uuid.UUID, body: str, uploads: list[Upload], keep_metadata: bool) -> SentMessage:
     case = _case(case_id)
     if not body.strip():
         raise TransitionRefused(gettext("Write your message first."))
@@ -50,10 +63,10 @@ def send_message(case_id: uuid.UUID, body: str, uploads: list[Upload], keep_meta
     message.body_enc = cipher.seal("messages", "body_enc", message.id, body.strip())
     db.session.add(message)
     db.session.flush()
-    commit_with_files(case, cipher, uploads, keep_metadata, lambda files: auditing.record(
+    stored = commit_with_files(case, cipher, uploads, keep_metadata, lambda files: auditing.record(
         "message.complainant", case_id=case.id, actor=auditing.COMPLAINANT,
         detail={"message": str(message.id), "files": files}), message.id)
-    return message
+    return SentMessage(message, stored)
 
 
 def mark_read(case_id: uuid.UUID) -> None:

@@ -1,61 +1,31 @@
 """Filing a complaint: one transaction that seals everything, or nothing at all.
 
 The receipt is returned once and stored only as an HMAC; evidence files are checked,
-cleaned of hidden information and stored encrypted. If anything fails, the files already
+cleaned of hidden information and stored encrypted (services/evidence.py). If anything fails, the files already
 written are removed and the transaction rolls back: no orphan rows, no orphan files.
 """
 from __future__ import annotations
 
-import io
-import logging
 import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import BinaryIO, Callable
+from typing import Callable
 
 from flask import current_app
-from flask_babel import gettext
 
 from .. import attachments as attachment_store
-from .. import metadata
-from ..crypto import FieldCipher, FileTooLarge, new_receipt, receipt_index
+from ..crypto import FieldCipher, new_receipt, receipt_index
 from ..extensions import db
 from ..instance import keyring, profile
-from ..models import Attachment, Case, CaseParty, Transition
-from ..translatable import N_
+from ..models import Case, CaseParty, Transition
 from . import auditing, exclusions
 from .case_access import new_case_key
+# Upload, FileRefused and StoreUnavailable live with the file handling; views know them here.
+from .evidence import FileRefused, StoreUnavailable, StoredFile, Upload, store_files  # noqa: F401
 from .transitions import initial_deadline
 
-log = logging.getLogger("complaints")
-
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-
-
-class FileRefused(Exception):
-    """One evidence file can't be accepted; the message says why."""
-
-    def __init__(self, filename: str, message: str):
-        super().__init__(message)
-        self.filename = filename
-
-
-class StoreUnavailable(FileRefused):
-    """The attachment store can't be written (disk full, not writable): our problem, not
-    the file's. Nothing was saved; the administrator finds the cause in the log."""
-
-    MESSAGE = N_("Files can't be stored just now because of a problem on our side, so nothing "
-                 "was sent. Try again later, or send it without files.")
-
-    def __init__(self, filename: str):
-        super().__init__(filename, gettext(self.MESSAGE))
-
-
-@dataclass(frozen=True)
-class Upload:
-    filename: str
-    stream: BinaryIO
 
 
 @dataclass
@@ -91,59 +61,11 @@ class Filed:
     case_id: uuid.UUID
     reference: str
     receipt: str
+    files: tuple[StoredFile, ...] = ()
 
 
 def _reference(now: datetime) -> str:
     return f"C-{now:%Y}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
-
-
-def _max_file_bytes() -> int:
-    return current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-
-
-def store_files(case: Case, cipher: FieldCipher, uploads: list[Upload], keep_metadata: bool,
-                uploaded_by_kind: str, message_id: uuid.UUID | None = None) -> list[uuid.UUID]:
-    """Check, clean, encrypt and store files; adds Attachment rows. Returns stored ids (the
-    caller removes them if its transaction fails). Raises FileRefused."""
-    directory = current_app.config["ATTACHMENTS_DIR"]
-    limit = _max_file_bytes()
-    stored: list[uuid.UUID] = []
-    try:
-        for upload in uploads:
-            data = upload.stream.read(limit + 1)
-            if len(data) > limit:
-                raise FileRefused(upload.filename, gettext(
-                    "“%(name)s” is larger than %(size)s MB.", name=upload.filename,
-                    size=current_app.config["MAX_UPLOAD_MB"]))
-            if not data:
-                raise FileRefused(upload.filename, gettext("“%(name)s” is empty.", name=upload.filename))
-            try:
-                clean = metadata.clean(data, keep_metadata)
-            except metadata.UnsupportedFile as error:
-                raise FileRefused(upload.filename, gettext(
-                    "“%(name)s”: %(problem)s", name=upload.filename, problem=gettext(str(error), allowed=gettext(metadata.ALLOWED_NAMES)))) from None
-            attachment = Attachment(id=uuid.uuid4(), case_id=case.id, message_id=message_id,
-                                    uploaded_by_kind=uploaded_by_kind, content_type=clean.content_type,
-                                    size=0, metadata_removed=clean.metadata_removed,
-                                    created_at=datetime.now(timezone.utc))
-            attachment.filename_enc = cipher.seal("attachments", "filename_enc", attachment.id,
-                                                  upload.filename)
-            try:
-                attachment.size = attachment_store.save(directory, attachment.id, cipher.key,
-                                                        io.BytesIO(clean.data), limit)
-            except FileTooLarge:
-                raise FileRefused(upload.filename, gettext("“%(name)s” is too large.",
-                                                          name=upload.filename)) from None
-            except attachment_store.StorageError as error:
-                log.error("%s", error)
-                raise StoreUnavailable(upload.filename) from None
-            stored.append(attachment.id)
-            db.session.add(attachment)
-    except BaseException:
-        for attachment_id in stored:
-            attachment_store.remove(directory, attachment_id)
-        raise
-    return stored
 
 
 def file_complaint(report: Report) -> Filed:
@@ -189,24 +111,25 @@ def file_complaint(report: Report) -> Filed:
     db.session.add(Transition(id=uuid.uuid4(), case_id=case_id, from_state="", to_state="submitted",
                               action="submit", actor_kind="complainant", at=now))
     db.session.add(initial_deadline(case_id, now))
-    commit_with_files(case, cipher, report.files, report.keep_metadata, lambda files: auditing.record(
+    stored = commit_with_files(case, cipher, report.files, report.keep_metadata, lambda files: auditing.record(
         "case.submit", case_id=case_id, actor=auditing.COMPLAINANT,
         detail={"reference": case.reference, "category": case.category, "channel": case.channel,
                 "files": files}))
-    return Filed(case_id, case.reference, receipt)
+    return Filed(case_id, case.reference, receipt, tuple(stored))
 
 
 def commit_with_files(case: Case, cipher: FieldCipher, uploads: list[Upload], keep_metadata: bool,
-                      record: Callable[[int], object], message_id: uuid.UUID | None = None) -> None:
+                      record: Callable[[int], object], message_id: uuid.UUID | None = None) -> list[StoredFile]:
     """Store the complainant's files, write the audit entry and commit, or undo all of it:
     roll back and remove every file already written."""
-    stored: list[uuid.UUID] = []
+    stored: list[StoredFile] = []
     try:
         stored = store_files(case, cipher, uploads, keep_metadata, "complainant", message_id)
         record(len(stored))
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        for attachment_id in stored:
-            attachment_store.remove(current_app.config["ATTACHMENTS_DIR"], attachment_id)
+        for item in stored:
+            attachment_store.remove(current_app.config["ATTACHMENTS_DIR"], item.id)
         raise
+    return stored

@@ -6,6 +6,7 @@ import unicodedata
 from typing import BinaryIO, Iterable, Iterator
 
 from flask import Response, stream_with_context
+from flask_babel import gettext
 from werkzeug.datastructures import FileStorage
 
 
@@ -42,3 +43,10 @@ def download_response(view, chunks: Iterator[bytes]) -> Response:  # type: ignor
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def not_cleaned_notice(names: list[str]) -> str:
+    """What the sender is told about files whose hidden information could not all be removed."""
+    return gettext("We could not remove all hidden information (such as the author's name or where "
+                   "a photo was taken) from: %(names)s. They were sent as they are, and the officer "
+                   "can see this.", names=", ".join(names))

@@ -14,7 +14,7 @@ from ..extensions import db, limiter
 from ..forms.auth import PasskeyNameForm, TurnOffTotpForm
 from ..forms.admin import ActionForm
 from ..models import User
-from ..services import passkeys, signin
+from ..services import passkeys
 from .auth import FAILED, pending_user_id, browser_device, complete_sign_in, known_device_exempt
 
 bp = Blueprint("passkeys", __name__)

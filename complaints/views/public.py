@@ -24,7 +24,7 @@ from ..instance import profile
 from ..services import followup, intake
 from ..services.case_access import CaseNotFound, case_id_for_receipt, open_for_complainant, read_attachment
 from ..services.auditing import COMPLAINANT
-from .helpers import download_response, uploaded_files
+from .helpers import download_response, not_cleaned_notice, uploaded_files
 
 bp = Blueprint("public", __name__)
 
@@ -84,13 +84,14 @@ def report():  # type: ignore[no-untyped-def]
         try:
             filed = intake.file_complaint(data)
         except intake.FileRefused as refusal:
-            form.files.errors = [*form.files.errors, gettext(
+            form.files.errors = [*form.files.errors, *refusal.messages[:-1], gettext(
                 "%(problem)s Nothing was sent yet: everything else you wrote is still here. Choose "
-                "your files again.", problem=str(refusal))]
+                "your files again.", problem=refusal.messages[-1])]
             status = _refusal_status(refusal)
         else:
             session.pop("track_case", None)
             session["receipt_once"] = filed.receipt
+            session["not_cleaned_once"] = [f.filename for f in filed.files if not f.fully_cleaned]
             return redirect(url_for(".report_sent"))
     return render_template("public/report.html", form=form, allowed=gettext(metadata.ALLOWED_NAMES),
                            max_mb=current_app.config["MAX_UPLOAD_MB"],
@@ -104,7 +105,8 @@ def report_sent():  # type: ignore[no-untyped-def]
     receipt = session.pop("receipt_once", None)
     if receipt is None:
         return redirect(url_for(".track"))
-    return render_template("public/receipt.html", receipt=receipt)
+    return render_template("public/receipt.html", receipt=receipt,
+                           not_cleaned=session.pop("not_cleaned_once", []))
 
 
 # --- following a case --------------------------------------------------------------------
@@ -194,13 +196,16 @@ def track_message():  # type: ignore[no-untyped-def]
     form = ComplainantMessageForm()
     if form.validate_on_submit():
         try:
-            followup.send_message(case_id, form.body.data, _uploads(form.files.data), form.keep_metadata.data)
+            sent = followup.send_message(case_id, form.body.data, _uploads(form.files.data),
+                                         form.keep_metadata.data)
         except intake.FileRefused as refusal:
-            form.files.errors = [*form.files.errors, gettext(
-                "%(problem)s Your text is still here; choose the file again.", problem=str(refusal))]
+            form.files.errors = [*form.files.errors, *refusal.messages[:-1], gettext(
+                "%(problem)s Your text is still here; choose the file again.", problem=refusal.messages[-1])]
             return track_case(message_form=form, status_code=_refusal_status(refusal))
         else:
             flash(gettext("Your message was sent to the officer."), "success")
+            if sent.not_fully_cleaned:
+                flash(not_cleaned_notice(sent.not_fully_cleaned), "warning")
             return redirect(url_for(".track_case") + "#messages")
     return track_case(message_form=form, status_code=400)
 

@@ -71,6 +71,30 @@ def file_a_report(page: Page, base: str) -> None:
     MEMORY["receipt"] = page.locator(".receipt").inner_text().strip()
 
 
+def statement_with_embedded_object() -> bytes:
+    """A small Word document carrying an embedded object: sent as it is, and named as such."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        archive.writestr("word/document.xml", '<w:document xmlns:w="http://schemas.openxmlformats.org/'
+                         'wordprocessingml/2006/main"><w:body/></w:document>')
+        archive.writestr("word/embeddings/oleObject1.bin", b"an embedded spreadsheet")
+    return buffer.getvalue()
+
+
+def file_a_report_with_files(page: Page, base: str) -> None:
+    page.goto(f"{base}/report")
+    page.locator("input[name=category][value=SH_VERBAL]").check()
+    page.fill("#narrative", "He sent me these messages after the exercise; the statement is attached.")
+    page.locator("input[name=wants][value=formal]").check()
+    page.set_input_files("#files", [{"name": "statement.docx", "buffer": statement_with_embedded_object(),
+                                     "mimeType": "application/octet-stream"}])
+    go(page, "form.report-form button[type=submit]")
+
+
 def follow_the_report(page: Page, base: str) -> None:
     page.goto(f"{base}/track")
     page.fill("#receipt", MEMORY["receipt"])
@@ -101,6 +125,7 @@ SHOTS: list[Shot] = [
     Shot("anonymous", "/", "language-switcher.png", prepare=open_language_menu),
     Shot("anonymous", "/report", "report-form.png"),
     Shot("anonymous", report_with_errors, "report-errors.png"),
+    Shot("anonymous", file_a_report_with_files, "receipt-not-cleaned.png", full_page=True),
     Shot("anonymous", file_a_report, "receipt.png"),
     Shot("anonymous", "/track", "track-login.png"),
     Shot("anonymous", follow_the_report, "track-case.png"),

@@ -28,18 +28,19 @@ COMPLAINANT_SOURCES = [
     *(("templates/" + name, JINJA) for name in (
         "base.html", "_language.html", "macros.html", "public/home.html", "public/report.html",
         "public/receipt.html", "public/track_login.html", "public/track_case.html",
-        "public/track_withdraw.html", "errors/error.html", "errors/integrity.html")),
+        "public/track_withdraw.html", "public/_not_cleaned.html", "errors/error.html", "errors/integrity.html")),
     *((name, "python") for name in (
         "complaints/forms/report.py", "complaints/complainant_status.py", "complaints/views/public.py",
         "complaints/errors.py", "complaints/services/followup.py", "complaints/services/intake.py",
-        "complaints/metadata.py")),
+        "complaints/metadata/__init__.py", "complaints/services/evidence.py", "complaints/views/helpers.py")),
     *((str(p.relative_to(ROOT)), PROFILE) for p in sorted((ROOT / "complaints/procedures").glob("*.toml"))),
 ]
 # ...and what an officer sees (sign-in, case list, case page and its actions).
 OFFICER_SOURCES = [
     *(("templates/" + name, JINJA) for name in (
         "auth/login.html", "auth/code.html", "auth/enrol.html", "auth/password.html",
-        "cases/list.html", "cases/case.html", "cases/_filters.html", "cases/_pager.html")),
+        "cases/list.html", "cases/case.html", "cases/_filters.html", "cases/_pager.html",
+        "cases/_evidence_files.html")),
     *((name, "python") for name in (
         "complaints/forms/cases.py", "complaints/forms/auth.py", "complaints/workflow.py",
         "complaints/labels.py", "complaints/views/__init__.py", "complaints/views/cases.py",

@@ -6,6 +6,8 @@ from pypdf import PdfReader, PdfWriter
 
 from complaints import metadata
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
 
 def jpeg(segments: bytes) -> bytes:
     return b"\xff\xd8" + segments + b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00pixels\xff\xd9"
@@ -42,7 +44,7 @@ def test_docx_loses_its_author():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", '<w:document><w:ins w:author="Marko Markovic"/></w:document>')
+        z.writestr("word/document.xml", f'<w:document xmlns:w="{W}"><w:ins w:author="Marko Markovic"/></w:document>')
         z.writestr("docProps/core.xml", "<cp:coreProperties><dc:creator>Marko Markovic</dc:creator></cp:coreProperties>")
     clean = metadata.clean(buffer.getvalue())
     assert clean.content_type.endswith("wordprocessingml.document")
@@ -55,7 +57,7 @@ def test_odt_loses_its_metadata():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        z.writestr("content.xml", "<office:document-content/>")
+        z.writestr("content.xml", '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>')
         z.writestr("meta.xml", "<office:meta><meta:initial-creator>Marko</meta:initial-creator></office:meta>")
     clean = metadata.clean(buffer.getvalue())
     with zipfile.ZipFile(io.BytesIO(clean.data)) as z:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-import os
 import re
 import uuid
 from datetime import date, datetime

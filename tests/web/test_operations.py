@@ -6,7 +6,6 @@ import re
 import shutil
 from datetime import datetime, timedelta, timezone
 
-import pytest
 
 from complaints import create_app
 from complaints.extensions import db

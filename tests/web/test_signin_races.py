@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
-import pyotp
 import pytest
 
 from complaints.extensions import db
