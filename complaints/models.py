@@ -202,6 +202,10 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     shredded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock for transitions
+    # The earliest open deadline, kept by complaints/next_due.py whenever deadlines change,
+    # so lists order 100,000 cases by an index instead of grouping every open deadline.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_due_kind: Mapped[str] = mapped_column(String(40), default="")
 
     # encrypted content (see crypto.ENCRYPTED_FIELDS)
     narrative_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -430,3 +434,7 @@ class AuditHead(Base):
 
 
 Index("ix_cases_state_submitted", Case.state, Case.submitted_at)
+# The lists' default order: nearest deadline first, cases without one last.
+Index("ix_cases_next_due", Case.next_due_at, Case.submitted_at)
+
+from . import next_due  # noqa: E402,F401  (keeps Case.next_due_at in step with deadlines)

@@ -42,3 +42,22 @@ def download_response(view, chunks: Iterator[bytes]) -> Response:  # type: ignor
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def candidate_label(candidate) -> str:  # type: ignore[no-untyped-def]
+    """How the assignment form offers a person: their load, and any conflict in words."""
+    from flask_babel import gettext, ngettext
+
+    load = ngettext("%(num)d open case", "%(num)d open cases", candidate.open_cases)
+    if candidate.assigned:
+        return gettext("%(name)s: already assigned", name=candidate.name)
+    absolute = [gettext(c.text) for c in candidate.conflicts if c.absolute]
+    if absolute:
+        return gettext("%(name)s: can never be assigned (%(reasons)s)", name=candidate.name,
+                       reasons="; ".join(absolute))
+    if candidate.conflicts and not candidate.exception_approved:
+        return gettext("%(name)s: needs an approved exception (%(reasons)s)", name=candidate.name,
+                       reasons="; ".join(gettext(c.text) for c in candidate.conflicts))
+    if candidate.conflicts:
+        return gettext("%(name)s, %(load)s: exception approved", name=candidate.name, load=load)
+    return gettext("%(name)s, %(load)s", name=candidate.name, load=load)

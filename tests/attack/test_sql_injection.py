@@ -99,7 +99,8 @@ def test_out_of_range_or_unknown_ids_in_forms_are_refused(app, world, value):
     staff = world.staff
     app.config["WTF_CSRF_ENABLED"] = False
     forms = [
-        (f"/register/{world.case_id}/assign", {"capacity": "intake", "user_id": value}),
+        (f"/register/{world.case_id}/assign", {"intake": value}),
+        (f"/register/{world.case_id}/assign", {"intake": value, "decision": value}),
         (f"/register/{world.case_id}/exception", {"capacity": "intake", "user_id": value, "reason": "r"}),
         ("/admin/units", {"name": f"Unit {value}", "unit_group": "navy", "parent_id": value}),
         ("/admin/accounts/new", {"username": "newone", "roles": "officer", "unit_id": value,
