@@ -10,16 +10,24 @@ from __future__ import annotations
 from typing import Any
 
 
-class FetchRefused(Exception):
+class FetchRefused(ValueError):
     """The document asked for an outside resource; nothing is fetched."""
 
 
-def _refuse_every_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    raise FetchRefused("outside resources are not fetched")
+def _closed_fetcher() -> Any:
+    from weasyprint.urls import URLFetcher
+
+    class ClosedFetcher(URLFetcher):  # type: ignore[misc]
+        """WeasyPrint's fetcher with every protocol refused, before any handler runs."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            raise FetchRefused("outside resources are not fetched")
+
+    return ClosedFetcher(allowed_protocols=(), allow_redirects=False)
 
 
 def html_to_pdf(html: str) -> bytes:
     """The PDF of ``html`` (a whole document with its styles inline)."""
     from weasyprint import HTML  # heavy import, only when a PDF is made
 
-    return HTML(string=html, base_url=None, url_fetcher=_refuse_every_fetch).write_pdf()
+    return HTML(string=html, base_url=None, url_fetcher=_closed_fetcher()).write_pdf()
