@@ -102,7 +102,7 @@ class CaseFilterForm(FlaskForm):
     class Meta:
         csrf = False  # GET filters: codes and a reference only, never content
 
-    q = StringField(_l("Reference"), filters=[lambda text: (text or "").strip()[:64]])
+    q = StringField(_l("Reference or its beginning"), filters=[lambda text: (text or "").strip()[:64]])
     state = SelectField(_l("Stage"), choices=[("", _l("Any"))] + translated_choices(workflow.STATE_LABELS),
                         validators=[Optional()])
     category = SelectField(_l("Category"), choices=[("", _l("Any"))], validate_choice=False,
