@@ -434,7 +434,11 @@ class AuditHead(Base):
 
 
 Index("ix_cases_state_submitted", Case.state, Case.submitted_at)
-# The lists' default order: nearest deadline first, cases without one last.
-Index("ix_cases_next_due", Case.next_due_at, Case.submitted_at)
+# The lists' default order (nearest deadline first, cases without one last), covering the
+# columns the lists filter on: a page and its total are read from this index alone.
+Index("ix_cases_list", Case.next_due_at, Case.submitted_at, Case.state, Case.category, Case.id)
+# Search by the beginning of a reference (LIKE 'C-2026-7K%'): PostgreSQL needs the pattern
+# operator class to use an index for it whatever the database's collation.
+Index("ix_cases_reference_prefix", Case.reference, postgresql_ops={"reference": "varchar_pattern_ops"})
 
 from . import next_due  # noqa: E402,F401  (keeps Case.next_due_at in step with deadlines)

@@ -91,6 +91,14 @@ def case_in_state(state: str) -> Step:
     return step
 
 
+def show_export(page: Page, base: str) -> None:
+    page.locator("#h-export").scroll_into_view_if_needed()
+
+
+def show_assign_form(page: Page, base: str) -> None:
+    page.locator("#h-assign").scroll_into_view_if_needed()
+
+
 def open_first_action(page: Page, base: str) -> None:
     page.locator("details.action summary").first.click()
     page.locator("details.action").first.scroll_into_view_if_needed()
@@ -111,8 +119,13 @@ SHOTS: list[Shot] = [
     Shot("officer", case_in_state("triage"), "officer-case.png"),
     Shot("officer", case_in_state("triage"), "officer-case-action.png", prepare=open_first_action),
     Shot("decision", case_in_state("decision_pending"), "decision-case.png", prepare=open_first_action),
+    Shot("officer", case_in_state("triage"), "officer-export.png", prepare=show_export),
+    Shot("officer", "/cases?overdue=y&sort=received&dir=desc", "officer-cases-filtered.png"),
     Shot("coordinator", "/register", "coordinator-register.png"),
-    Shot("coordinator", first_row("/register?state=submitted"), "coordinator-assign.png"),
+    Shot("coordinator", "/register?unassigned=y&new=y", "coordinator-register-filtered.png"),
+    Shot("coordinator", first_row("/register?unassigned=y"), "coordinator-assign.png", prepare=show_assign_form),
+    Shot("coordinator", "/register/workload", "coordinator-workload.png"),
+    Shot("coordinator", "/register/exceptions", "coordinator-exceptions.png"),
     Shot("gem", "/statistics", "gem-statistics.png"),
     Shot("gem", "/statistics/report", "gem-quarterly-report.png"),
     Shot("auditor", "/audit", "auditor-log.png"),

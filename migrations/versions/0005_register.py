@@ -1,4 +1,4 @@
-"""register: each case's next open deadline on the case row, indexed for the lists
+"""register: each case's next open deadline on the case row, indexed for the lists; reference prefix index
 
 Revision ID: register_1
 Revises: 0004
@@ -29,11 +29,15 @@ def upgrade() -> None:
         "next_due_kind = COALESCE((SELECT d.kind FROM deadlines d WHERE d.case_id = cases.id "
         "AND d.met_at IS NULL ORDER BY d.due_at LIMIT 1), '')"
     )
-    op.create_index('ix_cases_next_due', 'cases', ['next_due_at', 'submitted_at'], unique=False)
+    op.create_index('ix_cases_list', 'cases', ['next_due_at', 'submitted_at', 'state', 'category', 'id'],
+                    unique=False)
+    op.create_index('ix_cases_reference_prefix', 'cases', ['reference'], unique=False,
+                    postgresql_ops={'reference': 'varchar_pattern_ops'})
 
 
 def downgrade() -> None:
-    op.drop_index('ix_cases_next_due', table_name='cases')
+    op.drop_index('ix_cases_reference_prefix', table_name='cases')
+    op.drop_index('ix_cases_list', table_name='cases')
     with op.batch_alter_table('cases') as batch:
         batch.drop_column('next_due_kind')
         batch.drop_column('next_due_at')
