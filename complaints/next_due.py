@@ -33,6 +33,11 @@ def refresh(connection: Connection, case_ids: Iterable[uuid.UUID] | None = None)
         ids = sorted(set(case_ids))
         if not ids:
             return
+        # Lock the rows first, in a statement of its own: on PostgreSQL the UPDATE below then
+        # starts after any other transaction changing these cases' deadlines has committed,
+        # and its subqueries see those deadlines (an UPDATE that waits for a row lock would
+        # compute them from the snapshot it started with). SQLite serialises writers anyway.
+        connection.execute(select(Case.id).where(Case.id.in_(ids)).order_by(Case.id).with_for_update())
         statement = statement.where(Case.id.in_(ids))
     # Core UPDATE: the case's version (its optimistic lock for transitions) stays as it is.
     connection.execute(statement.execution_options(synchronize_session=False))

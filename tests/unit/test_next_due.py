@@ -2,15 +2,19 @@
 so the lists read it from an index instead of grouping every open deadline."""
 from __future__ import annotations
 
+import threading
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from complaints import next_due
 from complaints.extensions import db
 from complaints.models import Case, Deadline
 from complaints.services import case_lists, casework, transitions
+from tests.conftest import PG_URL
 from tests.factories import assign, make_case, make_staff
 
 
@@ -97,3 +101,36 @@ def test_the_register_never_groups_the_deadlines_table(ctx):
         event.remove(db.engine, "before_cursor_execute", keep)
     assert statements
     assert not [s for s in statements if "deadlines" in s or "group by" in s], statements
+
+
+@pytest.mark.skipif(not PG_URL, reason="two PostgreSQL sessions at once (SQLite serialises writers)")
+def test_two_sessions_changing_one_cases_deadlines_at_once(ctx):
+    """A deadline opened in one transaction while another meets a deadline of the same case:
+    the later commit must see the earlier one's deadlines, not the snapshot it started with."""
+    case, _ = make_case()
+    case_id = case.id
+    db.session.commit()
+    first, second = Session(db.engine), Session(db.engine)
+    try:
+        soon = datetime.now(timezone.utc) + timedelta(hours=5)
+        first.add(Deadline(id=uuid.uuid4(), case_id=case_id, kind="triage", due_at=soon))
+        first.flush()  # its refresh now holds the case row
+        ack = second.execute(select(Deadline).where(Deadline.case_id == case_id,
+                                                    Deadline.kind == "acknowledge")).scalar_one()
+        ack.met_at = datetime.now(timezone.utc)
+        done = threading.Event()
+
+        def meet() -> None:
+            second.commit()  # waits for the first transaction's lock on the case row
+            done.set()
+
+        worker = threading.Thread(target=meet)
+        worker.start()
+        assert not done.wait(0.5)
+        first.commit()
+        worker.join(10)
+        assert done.is_set()
+    finally:
+        first.close()
+        second.close()
+    assert stored(case_id) == (soon, "triage")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from complaints import pdf
 from complaints.extensions import db
-from complaints.models import Attachment, AuditEntry, Case, Message, User
+from complaints.models import Attachment, AuditEntry, Message, User
 from complaints.services import case_export, casework, transitions
 from complaints.services.case_access import CaseNotFound, cipher_for
 from tests.factories import assign, make_case
