@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case as sql_case, exists, func, select
 
+from sqlalchemy.orm import load_only
+
 from ..extensions import db
 from ..models import Assignment, Case, User
 from ..policy import CAPACITY_ROLES
@@ -40,6 +42,10 @@ SORTS = {
     "received": (Case.submitted_at,),
 }
 DEFAULT_SORT = "due"
+
+# What a row shows: clear metadata only (the encrypted columns are never even loaded).
+LISTED_COLUMNS = (Case.id, Case.reference, Case.category, Case.state, Case.submitted_at,
+                  Case.acknowledged_at, Case.first_feedback_at, Case.next_due_at, Case.next_due_kind)
 
 
 @dataclass(frozen=True)
@@ -171,7 +177,8 @@ def _page(filters: Filters, user: Any | None, extra: list[ColumnElement[bool]] |
     # The page's ids first (an index-only scan, however deep the page), then those rows.
     ids = list(db.session.execute(_ordered(select(Case.id).where(*where), filters)
                                   .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars())
-    found = {case.id: case for case in db.session.execute(select(Case).where(Case.id.in_(ids))).scalars()}
+    found = {case.id: case for case in db.session.execute(
+        select(Case).options(load_only(*LISTED_COLUMNS)).where(Case.id.in_(ids))).scalars()}
     cases = [found[case_id] for case_id in ids if case_id in found]
     return CasePage(_rows(cases, user, now), total, page, pages, filters)
 
