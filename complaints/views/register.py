@@ -17,7 +17,8 @@ bp = Blueprint("register", __name__)
 @roles_required("coordinator")
 def workload() -> str:
     return render_template("cases/register_workload.html", staff=case_lists.workload(),
-                           capacities=list(assignments.CAPACITY_ROLES))
+                           capacities=list(assignments.CAPACITY_ROLES),
+                           pending_exception_count=assignments.waiting_exception_count())
 
 
 @bp.get("/register/exceptions")
