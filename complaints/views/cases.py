@@ -40,7 +40,8 @@ def check_case_access() -> None:
 def _filters(form: CaseFilterForm) -> case_lists.Filters:
     sort = form.sort.data if form.sort.data in case_lists.SORTS else case_lists.DEFAULT_SORT
     return case_lists.Filters(
-        q=form.q.data or "", state=form.state.data or "", category=form.category.data or "",
+        q=form.q.data or "", state="" if form.state.errors else form.state.data or "",
+        category=form.category.data or "",
         show=frozenset(name for name in case_lists.SHOWS if form[name].data),
         assignee_id=form.assignee.data or 0, include_closed=bool(form.closed.data),
         sort=sort, descending=form.dir.data == "desc", page=form.page.data or 1)
