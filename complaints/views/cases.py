@@ -40,8 +40,7 @@ def check_case_access() -> None:
 def _filters(form: CaseFilterForm) -> case_lists.Filters:
     sort = form.sort.data if form.sort.data in case_lists.SORTS else case_lists.DEFAULT_SORT
     return case_lists.Filters(
-        q=form.q.data or "", state="" if form.state.errors else form.state.data or "",
-        category=form.category.data or "",
+        q=form.q.data or "", state=form.state.data or "", category=form.category.data or "",
         show=frozenset(name for name in case_lists.SHOWS if form[name].data),
         assignee_id=form.assignee.data or 0, include_closed=bool(form.closed.data),
         sort=sort, descending=form.dir.data == "desc", page=form.page.data or 1)
@@ -49,7 +48,7 @@ def _filters(form: CaseFilterForm) -> case_lists.Filters:
 
 def _filter_form() -> CaseFilterForm:
     form = CaseFilterForm(request.args)
-    form.validate()  # GET filters: a wrong value is ignored (page 1, any category), never a 400
+    form.validate()  # GET filters: never a 400; an unknown stage or category matches nothing
     form.category.choices = [("", gettext("Any"))] + [(c.code, gettext(c.label)) for c in profile().categories]
     return form
 

@@ -19,8 +19,9 @@ INJECTIONS = [
     "99999999999999999999999", "-1", "1e309", "NaN", "日本語' OR 'x'='x",
 ]
 FILTERS = {
-    "/cases": ["state", "category", "overdue", "page"],
-    "/register": ["state", "category", "overdue", "page"],
+    "/cases": ["state", "category", "overdue", "page", "q"],
+    "/register": ["state", "category", "overdue", "page", "q", "assignee", "sort", "dir", "new", "unassigned",
+                  "unread", "due_week", "closed"],
     "/audit": ["actor", "action", "case_id", "since", "until", "page"],
 }
 
