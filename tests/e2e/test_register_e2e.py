@@ -79,7 +79,8 @@ def test_a_coordinators_and_an_officers_day(app, live_server, browser) -> None:
         page.evaluate("() => window.scrollTo(0, document.querySelector('table.compact').getBoundingClientRect().top + window.scrollY)")
         visible = page.evaluate("""() => [...document.querySelectorAll('table.compact tbody tr')]
             .filter(r => { const b = r.getBoundingClientRect(); return b.top >= 0 && b.bottom <= window.innerHeight; }).length""")
-        assert visible >= 12, visible
+        heights = page.evaluate("() => [...document.querySelectorAll('table.compact tbody tr')].slice(0, 20).map(r => Math.round(r.getBoundingClientRect().height))")
+        assert visible >= 12, (visible, heights)
         # The new report: new, unassigned, found by its reference (typed in lower case).
         page.check("#new")
         page.check("#unassigned")
