@@ -67,6 +67,8 @@ def populate(instance: Path, url: str, cases: int, assigned: int) -> tuple[list[
                     "data_key_id": key_id, "procedure": "generic", "state": STATES[n % len(STATES)],
                     "category": CATEGORIES[n % len(CATEGORIES)], "channel": "online_anonymous",
                     "anonymous": True, "wants": "formal", "submitted_at": submitted, "updated_at": submitted,
+                    # written around the ORM: the next-due columns as complaints/next_due.py keeps them
+                    "next_due_at": submitted + timedelta(days=3), "next_due_kind": "acknowledge",
                     "narrative_enc": cipher.seal("cases", "narrative_enc", case_id,
                                                  f"Benchmark case {n}: what happened, in the person's words. " * 6),
                     "location_enc": cipher.seal("cases", "location_enc", case_id, "The depot"),
@@ -83,8 +85,11 @@ def populate(instance: Path, url: str, cases: int, assigned: int) -> tuple[list[
             if assignments:
                 db.session.execute(insert(Assignment), assignments)
             db.session.commit()
-        db.session.execute(__import__("sqlalchemy").text("ANALYZE"))
         db.session.commit()
+        # What autovacuum does on a maintained database: planner statistics and the visibility
+        # map (index-only scans for the lists' pages and totals).
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(__import__("sqlalchemy").text("VACUUM ANALYZE"))
     db.session.remove()
     db.engine.dispose()
     return chosen, secrets_by_user
@@ -138,8 +143,15 @@ def main() -> None:
             time.sleep(31)  # the coordinator signs in with the next TOTP step
             coordinator = sign_in(app.base, "coordinator", totp["coordinator"])
             measure(coordinator, ["/register"] * 10)
-            register = measure(coordinator, ["/register"] * (args.requests // 3), "C-B-")
-            register_deep = measure(coordinator, ["/register?page=500"] * (args.requests // 6))
+            register = measure(coordinator, ["/register"] * args.requests, "C-B-")
+            register_deep = measure(coordinator, ["/register?page=500"] * args.requests, "C-B-")
+            register_filtered = measure(coordinator, ["/register?overdue=y&unassigned=y&category=MOBBING"]
+                                        * (args.requests // 2), "C-B-")
+            register_search = measure(coordinator, [f"/register?q=C-B-{i * 7919 % args.cases:07d}"
+                                                    for i in range(args.requests // 2)], "C-B-")
+            register_sorted = measure(coordinator, ["/register?sort=received&dir=desc&page=200"]
+                                      * (args.requests // 2), "C-B-")
+            workload = measure(coordinator, ["/register/workload"] * (args.requests // 3))
 
             print(f"machine: {machine()}")
             print(f"set-up: gunicorn {args.workers} sync workers, PostgreSQL (fsync on) and Redis on "
@@ -147,8 +159,12 @@ def main() -> None:
             print(f"officer case list (/cases):             {summary(lists)}  (target p95 < 50 ms)")
             print(f"officer list, filtered (triage, overdue): {summary(filtered)}")
             print(f"case page open (decrypt + audit):       {summary(opened)}  (target p95 < 30 ms)")
-            print(f"coordinator register, page 1 of all:    {summary(register)}")
-            print(f"coordinator register, page 500:         {summary(register_deep)}")
+            print(f"coordinator register, page 1 of all:    {summary(register)}  (target p95 < 100 ms)")
+            print(f"coordinator register, page 500:         {summary(register_deep)}  (target p95 < 100 ms)")
+            print(f"register, overdue+unassigned+category:  {summary(register_filtered)}")
+            print(f"register, search by reference:          {summary(register_search)}")
+            print(f"register, sorted by received, page 200: {summary(register_sorted)}")
+            print(f"workload per staff member:              {summary(workload)}")
             print(f"memory: {memory_per_worker(app)}")
 
 

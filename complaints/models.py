@@ -266,6 +266,10 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     shredded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock for transitions
+    # The earliest open deadline, kept by complaints/next_due.py whenever deadlines change,
+    # so lists order 100,000 cases by an index instead of grouping every open deadline.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_due_kind: Mapped[str] = mapped_column(String(40), default="")
 
     # encrypted content (see crypto.ENCRYPTED_FIELDS)
     narrative_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -502,3 +506,11 @@ class AuditHead(Base):
 
 
 Index("ix_cases_state_submitted", Case.state, Case.submitted_at)
+# The lists' default order (nearest deadline first, cases without one last), covering the
+# columns the lists filter on: a page and its total are read from this index alone.
+Index("ix_cases_list", Case.next_due_at, Case.submitted_at, Case.state, Case.category, Case.id)
+# Search by the beginning of a reference (LIKE 'C-2026-7K%'): PostgreSQL needs the pattern
+# operator class to use an index for it whatever the database's collation.
+Index("ix_cases_reference_prefix", Case.reference, postgresql_ops={"reference": "varchar_pattern_ops"})
+
+from . import next_due  # noqa: E402,F401  (keeps Case.next_due_at in step with deadlines)

@@ -42,6 +42,12 @@ ADMIN_SAFE_ACTIONS = frozenset({"admin.manage", "statistics.view", "audit.view"}
 # Actions on one case that any active assignment allows.
 ASSIGNEE_ACTIONS = frozenset({"case.read", "case.message", "case.note", "case.attach"})
 
+# Actions on one case that only some capacities allow: the whole case file as a PDF for a
+# formal proceeding is for the intake officer and the decision maker.
+CAPACITY_ACTIONS: dict[str, frozenset[str]] = {
+    "case.export": frozenset({"intake", "decision"}),
+}
+
 
 def active_capacities(user: Any, case: Case) -> set[str]:
     """Capacities in which ``user`` is currently assigned to ``case`` (not ended, not recused),
@@ -78,6 +84,8 @@ def allowed(user: Any, action: str, case: Case | None = None) -> bool:
         return "coordinator" in user.roles
     if action in ASSIGNEE_ACTIONS:
         return bool(active_capacities(user, case))
+    if action in CAPACITY_ACTIONS:
+        return bool(active_capacities(user, case) & CAPACITY_ACTIONS[action])
     return False
 
 

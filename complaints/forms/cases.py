@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .. import workflow
@@ -12,6 +13,15 @@ from ..metadata import ACCEPT
 from . import translated_choices
 
 TEXT_LIMIT = 20_000
+
+
+def _int_or_zero(value: object) -> int:
+    """A staff id from a GET filter; anything else means "anyone"."""
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return 0
+    return number if 0 < number < 2**31 else 0
 
 
 class TransitionForm(FlaskForm):
@@ -51,34 +61,63 @@ class ConsentForm(FlaskForm):
                          validators=[DataRequired(_l("Choose the answer."))])
 
 
+class ExportForm(FlaskForm):
+    include_notes = BooleanField(_l("Include internal notes"))
+
+
 class ConfirmForm(FlaskForm):
     """A button that only needs CSRF protection (recuse, lift a measure, approve)."""
 
 
+CAPACITY_CHOICES = [
+    ("intake", _l("Complaint officer (intake)")), ("investigator", _l("Investigator")),
+    ("mediator", _l("Mediator")), ("decision", _l("Decision maker")), ("appeal", _l("Appeal authority")),
+    ("trust", _l("Person of trust"))]
+
+
 class AssignForm(FlaskForm):
-    capacity = SelectField(_l("Capacity"), choices=[
-        ("intake", _l("Complaint officer (intake)")), ("investigator", _l("Investigator")),
-        ("mediator", _l("Mediator")), ("decision", _l("Decision maker")), ("appeal", _l("Appeal authority")),
-        ("trust", _l("Person of trust"))], validators=[DataRequired()])
+    """One person per capacity, several capacities in one step; 0 leaves a capacity as it is.
+    The view fills each list with the people who hold its role, conflicts marked."""
+
+    intake = SelectField(CAPACITY_CHOICES[0][1], coerce=_int_or_zero, validate_choice=False)
+    investigator = SelectField(CAPACITY_CHOICES[1][1], coerce=_int_or_zero, validate_choice=False)
+    mediator = SelectField(CAPACITY_CHOICES[2][1], coerce=_int_or_zero, validate_choice=False)
+    decision = SelectField(CAPACITY_CHOICES[3][1], coerce=_int_or_zero, validate_choice=False)
+    appeal = SelectField(CAPACITY_CHOICES[4][1], coerce=_int_or_zero, validate_choice=False)
+    trust = SelectField(CAPACITY_CHOICES[5][1], coerce=_int_or_zero, validate_choice=False)
+
+    def chosen(self) -> dict[str, int]:
+        return {capacity: self[capacity].data for capacity, _ in CAPACITY_CHOICES if self[capacity].data}
+
+
+class ExceptionForm(FlaskForm):
+    capacity = SelectField(_l("Capacity"), choices=CAPACITY_CHOICES, validators=[DataRequired()])
     user_id = SelectField(_l("Staff member"), coerce=int, validate_choice=False,
                           validators=[DataRequired(_l("Choose a staff member.")),
                                       NumberRange(min=1, max=2**31 - 1, message=_l("Choose from the list."))])
-
-
-class ExceptionForm(AssignForm):
     reason = TextAreaField(_l("Why is the exception needed? (kept encrypted)"),
                            validators=[DataRequired(_l("Give the reason.")), Length(max=4000)])
 
 
 class CaseFilterForm(FlaskForm):
     class Meta:
-        csrf = False  # GET filters: codes only, never content
+        csrf = False  # GET filters: codes and a reference only, never content
 
-    state = SelectField(_l("State"), choices=[("", _l("Any"))] + translated_choices(workflow.STATE_LABELS),
+    q = StringField(_l("Reference or its beginning"), filters=[lambda text: (text or "").strip()[:64]])
+    state = SelectField(_l("Stage"), choices=[("", _l("Any"))] + translated_choices(workflow.STATE_LABELS),
                         validators=[Optional()])
     category = SelectField(_l("Category"), choices=[("", _l("Any"))], validate_choice=False,
                            validators=[Optional()])
-    overdue = BooleanField(_l("Overdue only"))
+    assignee = SelectField(_l("Assigned to"), coerce=_int_or_zero, choices=[(0, _l("Anyone"))],
+                           validate_choice=False)
+    new = BooleanField(_l("New"))
+    unassigned = BooleanField(_l("Unassigned"))
+    unread = BooleanField(_l("Unread messages"))
+    overdue = BooleanField(_l("Overdue"))
+    due_week = BooleanField(_l("Due this week"))
+    closed = BooleanField(_l("Include closed cases"))
+    sort = HiddenField()
+    dir = HiddenField()
     page = IntegerField(default=1, validators=[Optional()])
 
 

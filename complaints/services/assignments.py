@@ -6,16 +6,19 @@ these functions read only the case's metadata and the staff list.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Assignment, AssignmentException, Case, User
-from ..policy import CAPACITY_ROLES, allowed, assignment_conflicts, may_hold_capacity
-from . import auditing
+from ..policy import CAPACITY_ROLES, Conflict, allowed, assignment_conflicts, may_hold_capacity
+from ..translatable import N_
+from . import auditing, case_lists
 from .case_access import CaseNotFound, cipher_for
 
 
@@ -60,12 +63,99 @@ def candidates(case: Case, capacity: str) -> list[tuple[User, list]]:
     return [(u, assignment_conflicts(u, case)) for u in users if role in u.roles]
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """Someone who holds the role for a capacity, as the assignment form offers them."""
+    user_id: int
+    name: str
+    conflicts: tuple[Conflict, ...]
+    open_cases: int
+    assigned: bool            # already holds this capacity on the case
+    exception_approved: bool  # a conflict, but a second coordinator approved the exception
+
+    @property
+    def blocked(self) -> bool:
+        """Can't be chosen: an absolute conflict, or a conflict without an approved exception."""
+        return any(c.absolute for c in self.conflicts) or (bool(self.conflicts) and not self.exception_approved)
+
+
+SELF = Conflict("self", N_("you can't assign yourself"), absolute=True)
+
+
+def assignment_options(case: Case, coordinator: Any = None) -> dict[str, list[Candidate]]:
+    """For every capacity, the people who hold its role, with their conflicts on this case
+    and their open cases, so the form marks conflicts before anything is submitted (the
+    coordinator looking is marked too: nobody assigns themselves)."""
+    staff = [u for u in db.session.execute(select(User).where(User.is_active_account.is_(True)))
+             .scalars() if u.roles & set(CAPACITY_ROLES.values())]
+    staff.sort(key=lambda u: (u.display_name or u.username).casefold())
+    me = getattr(coordinator, "id", None)
+    conflicts = {u.id: tuple(assignment_conflicts(u, case)) + ((SELF,) if u.id == me else ())
+                 for u in staff}
+    load = case_lists.open_case_counts([u.id for u in staff])
+    held = set(tuple(row) for row in db.session.execute(select(Assignment.user_id, Assignment.capacity).where(
+        Assignment.case_id == case.id, Assignment.ended_at.is_(None))).all())
+    approved = set(tuple(row) for row in db.session.execute(select(AssignmentException.user_id, AssignmentException.capacity)
+                                      .where(AssignmentException.case_id == case.id,
+                                             AssignmentException.approved_at.is_not(None))).all())
+    return {capacity: [Candidate(u.id, u.display_name or u.username, conflicts[u.id], load.get(u.id, 0),
+                                 (u.id, capacity) in held, (u.id, capacity) in approved)
+                       for u in staff if role in u.roles]
+            for capacity, role in CAPACITY_ROLES.items()}
+
+
 def assign(coordinator: Any, case_id: uuid.UUID | str, user_id: int, capacity: str) -> Assignment:
+    return assign_many(coordinator, case_id, {capacity: user_id})[0]
+
+
+class AssignmentsRefused(AssignmentRefused):
+    """Some of several assignments can't be made: ``reasons`` by capacity. None was made."""
+
+    def __init__(self, reasons: dict[str, str]):
+        super().__init__("; ".join(reasons.values()))
+        self.reasons = reasons
+
+
+def assign_many(coordinator: Any, case_id: uuid.UUID | str, chosen: dict[str, int]) -> list[Assignment]:
+    """Assign one person per capacity in one step: all of them, or none when any is refused
+    (the reasons say which and why, by capacity)."""
     if not allowed(coordinator, "case.assign"):
         raise CaseNotFound(str(case_id))
     case = register_case(coordinator, case_id)
     if case.state == "closed" or case.shredded_at is not None:
         raise AssignmentRefused(gettext("This case is closed; nobody can be assigned to it."))
+    chosen = {capacity: user_id for capacity, user_id in chosen.items() if user_id}
+    if not chosen:
+        raise AssignmentRefused(gettext("Choose at least one person to assign."))
+    reasons: dict[str, str] = {}
+    granted: list[tuple[User, str, AssignmentException | None]] = []
+    for capacity, user_id in chosen.items():
+        try:
+            user, exception = _assignable(coordinator, case, user_id, capacity)
+        except AssignmentRefused as refusal:
+            reasons[capacity] = str(refusal)
+        else:
+            granted.append((user, capacity, exception))
+    if reasons:
+        if len(chosen) == 1:
+            raise AssignmentRefused(next(iter(reasons.values())))
+        raise AssignmentsRefused(reasons)
+    made = []
+    for user, capacity, exception in granted:
+        assignment = Assignment(id=uuid.uuid4(), case_id=case.id, user_id=user.id, capacity=capacity,
+                                assigned_by_id=coordinator.id, assigned_at=_now())
+        db.session.add(assignment)
+        detail: dict[str, Any] = {"user": user.id, "capacity": capacity}
+        if exception is not None:
+            detail["exception"] = str(exception.id)
+        auditing.record("case.assign", case_id=case.id, detail=detail)
+        made.append(assignment)
+    db.session.commit()
+    return made
+
+
+def _assignable(coordinator: Any, case: Case, user_id: int, capacity: str) -> tuple[User, AssignmentException | None]:
+    """The user and the approved exception that allows it, or AssignmentRefused with why."""
     if capacity not in CAPACITY_ROLES:
         raise AssignmentRefused(gettext("Choose what the person will do on the case."))
     from .exclusions import refuse_while_pending
@@ -75,7 +165,7 @@ def assign(coordinator: Any, case_id: uuid.UUID | str, user_id: int, capacity: s
         raise AssignmentRefused(pending)
     if user_id == coordinator.id:
         raise _refuse_self_assignment()
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
     if user is None or not may_hold_capacity(user, capacity):
         raise AssignmentRefused(gettext("This person does not hold the role needed for that capacity."))
     already = db.session.execute(select(Assignment).where(
@@ -96,15 +186,7 @@ def assign(coordinator: Any, case_id: uuid.UUID | str, user_id: int, capacity: s
             raise AssignmentRefused(gettext(
                 "%(name)s has a conflict of interest: %(reasons)s. An exception needs a second "
                 "coordinator's approval.", name=user.username, reasons=reasons))
-    assignment = Assignment(id=uuid.uuid4(), case_id=case.id, user_id=user.id, capacity=capacity,
-                            assigned_by_id=coordinator.id, assigned_at=_now())
-    db.session.add(assignment)
-    detail = {"user": user.id, "capacity": capacity}
-    if exception is not None:
-        detail["exception"] = str(exception.id)
-    auditing.record("case.assign", case_id=case.id, detail=detail)
-    db.session.commit()
-    return assignment
+    return user, exception
 
 
 def _approved_exception(case: Case, user: User, capacity: str) -> AssignmentException | None:
@@ -142,6 +224,43 @@ def request_exception(coordinator: Any, case_id: uuid.UUID | str, user_id: int, 
                             "conflicts": [c.code for c in conflicts]})
     db.session.commit()
     return exception
+
+
+@dataclass(frozen=True)
+class WaitingException:
+    id: uuid.UUID
+    case_id: uuid.UUID
+    reference: str
+    user_id: int
+    name: str
+    capacity: str
+    requested_by_id: int
+    requested_by: str
+    requested_at: datetime
+
+
+def exception_queue() -> list[WaitingException]:
+    """Every conflict-of-interest exception waiting for a second coordinator, oldest first."""
+    person, requester = aliased(User), aliased(User)
+    rows = db.session.execute(
+        select(AssignmentException, Case.reference, person, requester)
+        .join(Case, Case.id == AssignmentException.case_id)
+        .join(person, person.id == AssignmentException.user_id)
+        .join(requester, requester.id == AssignmentException.requested_by_id)
+        .where(AssignmentException.approved_at.is_(None), Case.state != "closed",
+               Case.shredded_at.is_(None))
+        .order_by(AssignmentException.requested_at)).all()
+    return [WaitingException(e.id, e.case_id, reference, e.user_id, p.display_name or p.username,
+                             e.capacity, e.requested_by_id, r.display_name or r.username, e.requested_at)
+            for e, reference, p, r in rows]
+
+
+def waiting_exception_count() -> int:
+    return db.session.execute(
+        select(func.count()).select_from(AssignmentException)
+        .join(Case, Case.id == AssignmentException.case_id)
+        .where(AssignmentException.approved_at.is_(None), Case.state != "closed",
+               Case.shredded_at.is_(None))).scalar_one()
 
 
 def pending_exceptions(case: Case) -> list[tuple[AssignmentException, User]]:

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models import Assignment, Case, Deadline, MonitoringCheckin, ProtectiveMeasure, Transition, User
 from ..policy import active_capacities
 from ..translatable import N_
+from . import unread
 from .case_access import CaseContent, cipher_for, integrity_alarm, open_for_staff
 from .transitions import available_actions
 
@@ -63,8 +64,8 @@ class CaseFile:
         return self.content.case
 
 
-def open_case_file(user: Any, case_id: uuid.UUID | str) -> CaseFile:
-    content = open_for_staff(user, case_id, purpose="case page")
+def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case page") -> CaseFile:
+    content = open_for_staff(user, case_id, purpose=purpose)
     case = content.case
     cipher = cipher_for(case)
     names = {u.id: u.display_name or u.username for u in db.session.execute(select(User)).scalars()}
@@ -98,6 +99,8 @@ def open_case_file(user: Any, case_id: uuid.UUID | str) -> CaseFile:
     deadlines = list(db.session.execute(select(Deadline).where(Deadline.case_id == case.id)
                                         .order_by(Deadline.due_at)).scalars())
     now = datetime.now(timezone.utc)
+    unread.mark_read(case.id)  # the complainant's messages are now read by an assignee
+    db.session.commit()
     assignees = list(db.session.execute(
         select(Assignment, User).join(User, User.id == Assignment.user_id)
         .where(Assignment.case_id == case.id, Assignment.ended_at.is_(None))).all())

@@ -12,6 +12,8 @@ BLUEPRINT_MODULES = (
     "public",
     "auth",
     "cases",
+    "register",
+    "case_export",
     "trust",
     "admin",
     "audit",

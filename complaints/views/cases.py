@@ -17,7 +17,7 @@ from ..instance import profile
 from ..services import assignments, case_lists, casework, transitions
 from ..services.case_access import read_attachment, staff_case
 from ..services.case_file import open_case_file
-from .helpers import download_response, uploaded_files
+from .helpers import candidate_label, download_response, uploaded_files
 
 bp = Blueprint("cases", __name__)
 
@@ -38,12 +38,17 @@ def check_case_access() -> None:
 
 
 def _filters(form: CaseFilterForm) -> case_lists.Filters:
-    return case_lists.Filters(state=form.state.data or "", category=form.category.data or "",
-                              overdue_only=bool(form.overdue.data), page=form.page.data or 1)
+    sort = form.sort.data if form.sort.data in case_lists.SORTS else case_lists.DEFAULT_SORT
+    return case_lists.Filters(
+        q=form.q.data or "", state=form.state.data or "", category=form.category.data or "",
+        show=frozenset(name for name in case_lists.SHOWS if form[name].data),
+        assignee_id=form.assignee.data or 0, include_closed=bool(form.closed.data),
+        sort=sort, descending=form.dir.data == "desc", page=form.page.data or 1)
 
 
 def _filter_form() -> CaseFilterForm:
     form = CaseFilterForm(request.args)
+    form.validate()  # GET filters: never a 400; an unknown stage or category matches nothing
     form.category.choices = [("", gettext("Any"))] + [(c.code, gettext(c.label)) for c in profile().categories]
     return form
 
@@ -55,9 +60,8 @@ def _filter_form() -> CaseFilterForm:
 @roles_required(*CASE_ROLES)
 def my_cases() -> str:
     form = _filter_form()
-    rows = case_lists.my_cases(current_user, _filters(form))
-    return render_template("cases/list.html", rows=rows, form=form, page=form.page.data or 1,
-                           page_size=case_lists.PAGE_SIZE)
+    return render_template("cases/list.html", listing=case_lists.my_cases(current_user, _filters(form)),
+                           form=form)
 
 
 @bp.get("/cases/<uuid:case_id>")
@@ -197,22 +201,25 @@ def download(case_id, attachment_id) -> Response:  # type: ignore[no-untyped-def
 @roles_required("coordinator")
 def register() -> str:
     form = _filter_form()
-    rows = case_lists.register(_filters(form))
-    return render_template("cases/register.html", rows=rows, form=form,
-                           page=form.page.data or 1, page_size=case_lists.PAGE_SIZE)
+    form.assignee.choices = [(0, gettext("Anyone"))] + case_lists.case_staff()
+    return render_template("cases/register.html", listing=case_lists.register(_filters(form), current_user),
+                           form=form, pending_exception_count=assignments.waiting_exception_count())
 
 
 @bp.get("/register/<uuid:case_id>")
 @roles_required("coordinator")
 def register_case(case_id, assign_form=None, exception_form=None, status=200):  # type: ignore[no-untyped-def]
     case = assignments.register_case(current_user, case_id)
-    options = {capacity: assignments.candidates(case, capacity)
-               for capacity, _ in AssignForm.capacity.kwargs["choices"]}
+    options = assignments.assignment_options(case, current_user)
     assign_form = assign_form or AssignForm(formdata=None)
+    for capacity, people in options.items():
+        assign_form[capacity].choices = [(0, gettext("Nobody new"))] + [
+            (c.user_id, candidate_label(c), {"disabled": True} if c.blocked or c.assigned else {})
+            for c in people]
     exception_form = exception_form or ExceptionForm(formdata=None, prefix="exception")
-    staff_choices = sorted({(u.id, u.display_name or u.username)
-                            for rows in options.values() for u, _ in rows}, key=lambda c: c[1])
-    assign_form.user_id.choices = exception_form.user_id.choices = [(0, gettext("Choose"))] + staff_choices
+    exception_form.user_id.choices = [(0, gettext("Choose"))] + sorted(
+        {(c.user_id, c.name) for people in options.values() for c in people if c.conflicts},
+        key=lambda choice: choice[1].casefold())
     return render_template(
         "cases/register_case.html", case=case, options=options,
         assignees=assignments.active_assignments(case),
@@ -225,14 +232,18 @@ def register_case(case_id, assign_form=None, exception_form=None, status=200):  
 @roles_required("coordinator")
 def assign(case_id):  # type: ignore[no-untyped-def]
     form = AssignForm()
-    form.user_id.choices = []
     if form.validate_on_submit():
         try:
-            assignments.assign(current_user, case_id, form.user_id.data, form.capacity.data)
+            made = assignments.assign_many(current_user, case_id, form.chosen())
+        except assignments.AssignmentsRefused as refusal:
+            for capacity, reason in refusal.reasons.items():
+                form[capacity].errors = [*form[capacity].errors, reason]
         except assignments.AssignmentRefused as refusal:
-            form.user_id.errors = [*form.user_id.errors, str(refusal)]
+            field = next(iter(form.chosen()), "intake")
+            form[field].errors = [*form[field].errors, str(refusal)]
         else:
-            flash(gettext("Assigned."), "success")
+            flash(gettext("Assigned.") if len(made) == 1 else
+                  gettext("%(num)d assignments made.", num=len(made)), "success")
             return redirect(url_for(".register_case", case_id=case_id))
     return register_case(case_id, assign_form=form, status=400)
 

@@ -50,3 +50,20 @@ def not_cleaned_notice(names: list[str]) -> str:
     return gettext("We could not remove all hidden information (such as the author's name or where "
                    "a photo was taken) from: %(names)s. They were sent as they are, and the officer "
                    "can see this.", names=", ".join(names))
+def candidate_label(candidate) -> str:  # type: ignore[no-untyped-def]
+    """How the assignment form offers a person: their load, and any conflict in words."""
+    from flask_babel import gettext, ngettext
+
+    load = ngettext("%(num)d open case", "%(num)d open cases", candidate.open_cases)
+    if candidate.assigned:
+        return gettext("%(name)s: already assigned", name=candidate.name)
+    absolute = [gettext(c.text) for c in candidate.conflicts if c.absolute]
+    if absolute:
+        return gettext("%(name)s: can never be assigned (%(reasons)s)", name=candidate.name,
+                       reasons="; ".join(absolute))
+    if candidate.conflicts and not candidate.exception_approved:
+        return gettext("%(name)s: needs an approved exception (%(reasons)s)", name=candidate.name,
+                       reasons="; ".join(gettext(c.text) for c in candidate.conflicts))
+    if candidate.conflicts:
+        return gettext("%(name)s, %(load)s: exception approved", name=candidate.name, load=load)
+    return gettext("%(name)s, %(load)s", name=candidate.name, load=load)

@@ -115,6 +115,36 @@ def case_in_state(state: str) -> Step:
     return step
 
 
+def show_export(page: Page, base: str) -> None:
+    page.locator("#h-export").scroll_into_view_if_needed()
+
+
+def show_assign_form(page: Page, base: str) -> None:
+    """The form, and below it who can hold each capacity with conflicts and open cases."""
+    page.click("details.candidates summary")
+    page.evaluate("() => document.getElementById('h-assign').scrollIntoView()")
+
+
+def exception_waiting(page: Page, base: str) -> None:
+    """Ask for an exception for someone serving in a respondent's unit (the first case where
+    the assignment form marks one), then show the queue."""
+    page.goto(f"{base}/register?unassigned=y")
+    links = [a.get_attribute("href") for a in page.locator("table tbody a").all()][:25]
+    for href in links:
+        page.goto(base + href)
+        for capacity in ("investigator", "intake", "decision", "mediator"):
+            option = page.locator(f"select#{capacity} option", has_text="needs an approved exception")
+            if option.count():
+                person = option.first.get_attribute("value")
+                page.select_option("#exception-capacity", capacity)
+                page.select_option("#exception-user_id", person)
+                page.fill("#exception-reason", "The only investigator who speaks the complainant's language.")
+                go(page, "form[action$='/exception'] button[type=submit]")
+                page.goto(f"{base}/register/exceptions")
+                return
+    page.goto(f"{base}/register/exceptions")
+
+
 def open_first_action(page: Page, base: str) -> None:
     page.locator("details.action summary").first.click()
     page.locator("details.action").first.scroll_into_view_if_needed()
@@ -136,8 +166,13 @@ SHOTS: list[Shot] = [
     Shot("officer", case_in_state("triage"), "officer-case.png"),
     Shot("officer", case_in_state("triage"), "officer-case-action.png", prepare=open_first_action),
     Shot("decision", case_in_state("decision_pending"), "decision-case.png", prepare=open_first_action),
+    Shot("officer", case_in_state("triage"), "officer-export.png", prepare=show_export),
+    Shot("officer", "/cases?overdue=y&sort=received&dir=desc", "officer-cases-filtered.png"),
     Shot("coordinator", "/register", "coordinator-register.png"),
-    Shot("coordinator", first_row("/register?state=submitted"), "coordinator-assign.png"),
+    Shot("coordinator", "/register?unassigned=y&new=y", "coordinator-register-filtered.png"),
+    Shot("coordinator", first_row("/register?unassigned=y"), "coordinator-assign.png", prepare=show_assign_form),
+    Shot("coordinator", "/register/workload", "coordinator-workload.png"),
+    Shot("coordinator", exception_waiting, "coordinator-exceptions.png"),
     Shot("gem", "/statistics", "gem-statistics.png"),
     Shot("gem", "/statistics/report", "gem-quarterly-report.png"),
     Shot("auditor", "/audit", "auditor-log.png"),

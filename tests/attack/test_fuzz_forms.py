@@ -67,8 +67,8 @@ FORMS: dict[str, tuple[str, dict[str, st.SearchStrategy]]] = {
     "/cases/{case}/consent": ("staff", {"party": field("complainant", "respondent"),
                                         "consent": field("yes", "no")}),
     "/cases/{case}/retaliation": ("staff", {"narrative": field("Reported by phone.")}),
-    "/register/{case}/assign": ("staff", {"capacity": field("intake", "investigator", "mediator"),
-                                          "user_id": field("1", "2")}),
+    "/register/{case}/assign": ("staff", {"intake": field("0", "1", "2"), "investigator": field("0", "1", "2"),
+                                          "mediator": field("0", "1", "2")}),
     "/register/{case}/exception": ("staff", {"capacity": field("intake", "trust"),
                                              "user_id": field("1", "2"), "reason": field("Only expert.")}),
     "/admin/accounts/new": ("admin", {

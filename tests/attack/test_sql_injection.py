@@ -19,8 +19,9 @@ INJECTIONS = [
     "99999999999999999999999", "-1", "1e309", "NaN", "日本語' OR 'x'='x",
 ]
 FILTERS = {
-    "/cases": ["state", "category", "overdue", "page"],
-    "/register": ["state", "category", "overdue", "page"],
+    "/cases": ["state", "category", "overdue", "page", "q"],
+    "/register": ["state", "category", "overdue", "page", "q", "assignee", "sort", "dir", "new", "unassigned",
+                  "unread", "due_week", "closed"],
     "/audit": ["actor", "action", "case_id", "since", "until", "page"],
 }
 
@@ -101,7 +102,8 @@ def test_out_of_range_or_unknown_ids_in_forms_are_refused(app, world, value):
     staff = world.staff
     app.config["WTF_CSRF_ENABLED"] = False
     forms = [
-        (f"/register/{world.case_id}/assign", {"capacity": "intake", "user_id": value}),
+        (f"/register/{world.case_id}/assign", {"intake": value}),
+        (f"/register/{world.case_id}/assign", {"intake": value, "decision": value}),
         (f"/register/{world.case_id}/exception", {"capacity": "intake", "user_id": value, "reason": "r"}),
         ("/admin/units", {"name": f"Unit {value}", "unit_group": "navy", "parent_id": value}),
         ("/admin/accounts/new", {"username": "newone", "roles": "officer", "unit_id": value}),

@@ -57,17 +57,18 @@ def test_a_case_through_the_procedure(app, live_server, new_page):
     coordinator = new_page()
     sign_in(coordinator, live_server, app, "coco", secrets["coco"])
     coordinator.get_by_role("link", name="Register").click()
-    coordinator.locator("table a").first.click()
-    for capacity, name in [("intake", "Olivera"), ("investigator", "Ivan"), ("decision", "Dragana")]:
-        form = coordinator.locator("form", has=coordinator.get_by_role("button", name="Assign", exact=True))
-        form.get_by_label("Capacity").select_option(capacity)
-        form.get_by_label("Staff member").select_option(label=name)
-        form.get_by_role("button", name="Assign", exact=True).click()
-        assert coordinator.get_by_text("Assigned.", exact=True).is_visible()
+    coordinator.locator("table tbody a").first.click()
+    # Intake, investigation and decision in one step; each list offers the people of its role.
+    form = coordinator.locator("form", has=coordinator.get_by_role("button", name="Assign", exact=True))
+    for label, name in [("Complaint officer (intake)", "Olivera"), ("Investigator", "Ivan"),
+                        ("Decision maker", "Dragana")]:
+        form.get_by_label(label, exact=True).select_option(label=f"{name}, 0 open cases")
+    form.get_by_role("button", name="Assign", exact=True).click()
+    assert coordinator.get_by_text("3 assignments made.", exact=True).is_visible()
 
     officer = new_page()
     sign_in(officer, live_server, app, "olivera", secrets["olivera"])
-    officer.locator("table a").first.click()
+    officer.locator("table tbody a").first.click()
     assert officer.get_by_text("He grabbed me in the corridor.").is_visible()
     take_step(officer, "Acknowledge receipt")
     officer.get_by_label("Message", exact=True).fill("I am handling your report. Are you safe at work?")
@@ -87,12 +88,12 @@ def test_a_case_through_the_procedure(app, live_server, new_page):
 
     investigator = new_page()
     sign_in(investigator, live_server, app, "ivan", secrets["ivan"])
-    investigator.locator("table a").first.click()
+    investigator.locator("table tbody a").first.click()
     take_step(investigator, "Submit the investigation report", reason="Three witnesses confirm the account.")
 
     decider = new_page()
     sign_in(decider, live_server, app, "dragana", secrets["dragana"])
-    decider.locator("table a").first.click()
+    decider.locator("table tbody a").first.click()
     take_step(decider, "Take the decision", reason="Established by witnesses.", outcome="substantiated")
     take_step(decider, "Decision delivered to both parties")
 

@@ -45,7 +45,7 @@ def test_register_shows_metadata_but_never_content(ctx):
     assignments.assign(coordinator, case.id, officer.id, "intake")
     login_user(coordinator)
     page = views.register.__wrapped__()
-    assert case.reference in page and "olivera" in page
+    assert case.reference in page and "Olivera" in page  # display names, as on the case's page
     assert "canary-narrative-register" not in page
     detail, status = views.register_case.__wrapped__(case_id=case.id)
     assert status == 200 and "canary-narrative-register" not in detail
