@@ -18,6 +18,7 @@ BLUEPRINT_MODULES = (
     "statistics",
     "language",
     "operations",
+    "maintenance",
     "welcome",
     "exclusions",
     "passkeys",
