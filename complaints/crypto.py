@@ -62,6 +62,7 @@ ENCRYPTED_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("data_keys", "wrapped", "data key id and KEK id (under the KEK, not a data key)"),
     ("users", "totp_secret_enc", "user id (under the system data key)"),
     ("account_links", "totp_secret_enc", "link id (under the system data key)"),
+    ("legal_holds", "reason_enc", "hold id (under the system data key)"),
 )
 
 

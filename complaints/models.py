@@ -466,6 +466,30 @@ class Consultation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class LegalHold(Base):
+    """A case kept from retention's shredding (litigation, an inquiry) until the hold is lifted.
+
+    Placing and lifting are each asked for by one administrator and decided by another
+    (services/legal_holds.py). ``status``: requested | active | lift_requested | lifted |
+    refused. A hold protects the case from the moment it is asked for until it is lifted or
+    refused: keeping a case longer never reveals it, destroying it can't be undone."""
+
+    __tablename__ = "legal_holds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="requested")
+    reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # under the system key
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lift_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lift_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class StatisticsSnapshot(Base):
     """Raw counts of one year for the statistics pages (statistics.count_year), kept for a day:
     counting a large year takes seconds, and one figure set per day also means figures cannot

@@ -51,3 +51,11 @@ class UnitForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that needs only CSRF protection."""
+
+
+class LegalHoldForm(FlaskForm):
+    reference = StringField(_l("Case reference"), validators=[
+        DataRequired(_l("Give the case's reference.")), Length(max=32)])
+    reason = StringField(_l("Why the case must be kept"), validators=[
+        DataRequired(_l("Say why the case must be kept (for example the court's order).")),
+        Length(max=500)])

@@ -20,6 +20,7 @@ BLUEPRINT_MODULES = (
     "statistics",
     "language",
     "operations",
+    "maintenance",
     "welcome",
     "exclusions",
     "passkeys",

@@ -145,6 +145,8 @@ def test_administrator_pages(app, live_server, page) -> None:
     check(page, found)  # one account
     check(page, found, f"{live_server}/admin/units")
     submit_empty(page, found)
+    check(page, found, f"{live_server}/admin/operations")
+    submit_empty(page, found, "form[action$='/admin/holds']")
     check(page, found, f"{live_server}/admin/accounts/new")
     submit_empty(page, found)
     page.fill("#username", "new.officer")
@@ -295,7 +297,7 @@ def test_nothing_scrolls_sideways_on_a_small_phone(app, browser, live_server) ->
         for role, paths in (
             ("officer", ["/cases", f"/cases/{world.cases['officer']}"]),
             ("coordinator", ["/register", f"/register/{world.cases['register']}"]),
-            ("admin", ["/admin/accounts", "/admin/accounts/new", "/admin/units", "/account/security"]),
+            ("admin", ["/admin/accounts", "/admin/accounts/new", "/admin/units", "/admin/operations", "/account/security"]),
             ("auditor", ["/audit"]),
             ("trust", ["/consultations"]),
         ):
