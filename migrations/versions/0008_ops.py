@@ -1,7 +1,7 @@
 """Legal holds: cases kept from retention until lifted, placed and lifted by two administrators.
 
 Revision ID: ops_1
-Revises: accounts_1
+Revises: register_1
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = "ops_1"
-down_revision = "accounts_1"
+down_revision = "register_1"
 branch_labels = None
 depends_on = None
 
