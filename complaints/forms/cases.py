@@ -27,6 +27,10 @@ class TransitionForm(FlaskForm):
     disciplinary_referral = BooleanField(_l("Order a disciplinary procedure (reasonable suspicion)"))
     complainant_notice = TextAreaField(_l("What the complainant is told"),
                                        validators=[Length(max=TEXT_LIMIT)])
+    disciplinary = RadioField(_l("Disciplinary proceedings"), choices=translated_choices(workflow.DISCIPLINARY_CHOICES),
+                              validate_choice=False, validators=[Optional()])
+    disciplinary_reasons = TextAreaField(_l("Why no disciplinary proceedings (kept encrypted)"),
+                                         validators=[Length(max=TEXT_LIMIT)])
 
 
 class MessageForm(FlaskForm):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from .. import attachments as attachment_store
 from ..extensions import db
-from ..models import Attachment, Case, Deadline, Message, ProtectiveMeasure
+from ..models import Attachment, Case, Message, ProtectiveMeasure
 from ..policy import active_capacities
 from ..translatable import N_
 from ..workflow import PROTECTIVE_MEASURES
@@ -40,8 +40,8 @@ def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bo
                  files: Iterable[tuple[str, str, BinaryIO]] = ()) -> Message:
     """A message to the complainant, or (``internal``) a note only assignees see.
 
-    ``files`` are (filename, content type, stream) triples, stored encrypted. The first
-    message to the complainant counts as feedback for the 90-day rule.
+    ``files`` are (filename, content type, stream) triples, stored encrypted. A message is
+    not feedback under the three-month rule: that is services.feedback.give_feedback.
     """
     case = staff_case(user, case_id, "case.note" if internal else "case.message")
     body = body.strip()
@@ -71,12 +71,6 @@ def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bo
                 current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024)
             stored.append(attachment.id)
             db.session.add(attachment)
-        if not internal and case.first_feedback_at is None:
-            case.first_feedback_at = message.created_at
-            for deadline in db.session.execute(select(Deadline).where(
-                    Deadline.case_id == case.id, Deadline.kind == "feedback",
-                    Deadline.met_at.is_(None))).scalars():
-                deadline.met_at = message.created_at
         auditing.record("case.note" if internal else "message.staff", case_id=case.id,
                         detail={"message": str(message.id), "files": len(stored)})
         db.session.commit()
@@ -110,6 +104,9 @@ def order_measure(user: Any, case_id: uuid.UUID | str, kind: str, details: str) 
         measure.details_enc = cipher_for(case).seal("protective_measures", "details_enc",
                                                     measure.id, details.strip())
     db.session.add(measure)
+    from .deadlines import meet_protective_measure_clock
+
+    meet_protective_measure_clock(case, measure.ordered_at)
     auditing.record("case.measure_ordered", case_id=case.id,
                     detail={"measure": str(measure.id), "kind": kind})
     db.session.commit()

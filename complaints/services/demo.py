@@ -22,7 +22,7 @@ from ..models import (Assignment, Case, CaseParty, Consultation, Message, Protec
                       Unit, User)
 from . import accounts, auditing
 from .case_access import new_case_key
-from .transitions import TransitionInputs, initial_deadline, replay
+from .transitions import TransitionInputs, initial_deadlines, replay
 
 DEMO_ROLES = ("officer", "investigator", "mediator", "decision", "appeal", "trust",
               "coordinator", "gem", "auditor", "admin")
@@ -80,6 +80,16 @@ PATHS = {
     "ex_officio": ["acknowledge", "open_investigation", "withdraw", "continue_ex_officio",
                    "submit_report"],
     "informal": ["acknowledge", "open_inquiry", "resolve_informally", "close"],
+}
+# What the complainant is told at each outcome (workflow.NOTICE_STEPS).
+NOTICES = {
+    "decide": "The conduct you reported was established. The responsible commander has taken measures; we will check in with you over the coming months.",
+    "reject": "Your report concerns a pay dispute, which this procedure can't decide. The routes below stay open to you.",
+    "decide_appeal": "The second instance reviewed your appeal and upheld the decision, for the reasons given in it.",
+    "reinvestigate": "Your appeal was upheld: the messages you sent will now be examined in a new investigation.",
+    "close": "The follow-up period has ended without new incidents, so your case is closed. Write to us if anything happens.",
+    "close_rejected": "Your case is closed. The routes outside this procedure stay open to you.",
+    "close_withdrawn": "Your case is closed as you withdrew it. You can report again at any time.",
 }
 REASONS = {
     "extend_investigation": "Two witnesses are on deployment until next month.",
@@ -208,7 +218,7 @@ def _demo_case(rng: random.Random, index: int, category: str, staff: dict[str, l
                       relation=case.respondent_relation)
     party.details_enc = cipher.seal("case_parties", "details_enc", party.id, "Invented respondent")
     db.session.add(party)
-    db.session.add(initial_deadline(case_id, submitted))
+    db.session.add_all(initial_deadlines(case_id, submitted, case.protection_requested))
     auditing.record("case.submit", case_id=case_id, actor=auditing.COMPLAINANT,
                     detail={"reference": case.reference, "category": category, "demo": True})
     db.session.commit()
@@ -257,7 +267,10 @@ def _walk(rng, case, category_info, team, submitted, now, forced=None) -> None: 
                      rng.choice(list(workflow.OUTCOMES)) if action == "decide" else ""),
             code="out_of_scope" if action == "reject" else "",
             sanction=rng.choice(list(workflow.SANCTIONS)) if action == "decide" else "",
-            disciplinary_referral=action == "decide" and rng.random() < 0.5,
+            complainant_notice=NOTICES.get(action, ""),
+            disciplinary=(rng.choice(["started", "not_started"]) if action == "decide" else ""),
+            disciplinary_reasons=("The responsible commander already issued a written warning."
+                                  if action == "decide" else ""),
         )
         try:
             replay(case, action, actor, inputs, at)

@@ -28,7 +28,7 @@ from ..policy import CAPACITY_ROLES
 from ..translatable import N_
 from . import auditing
 from .case_access import new_case_key
-from .transitions import initial_deadline
+from .transitions import initial_deadlines
 
 log = logging.getLogger("complaints")
 
@@ -200,7 +200,7 @@ def file_complaint(report: Report) -> Filed:
         db.session.add(CaseExclusion(case_id=case_id, user_id=user_id))
     db.session.add(Transition(id=uuid.uuid4(), case_id=case_id, from_state="", to_state="submitted",
                               action="submit", actor_kind="complainant", at=now))
-    db.session.add(initial_deadline(case_id, now))
+    db.session.add_all(initial_deadlines(case_id, now, report.protection_requested))
     commit_with_files(case, cipher, report.files, report.keep_metadata, lambda files: auditing.record(
         "case.submit", case_id=case_id, actor=auditing.COMPLAINANT,
         detail={"reference": case.reference, "category": case.category, "channel": case.channel,

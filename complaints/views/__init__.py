@@ -12,6 +12,7 @@ BLUEPRINT_MODULES = (
     "public",
     "auth",
     "cases",
+    "procedure",
     "trust",
     "admin",
     "audit",
@@ -136,9 +137,12 @@ CAPACITY_LABELS = {
 
 DEADLINE_LABELS = {
     "acknowledge": N_("acknowledge receipt"),
-    "feedback": N_("feedback to the complainant (90 days)"),
+    "acknowledge_maximum": N_("acknowledge receipt at the latest (7 days)"),
+    "feedback": N_("feedback to the complainant (3 months)"),
+    "protective_measure": N_("decide on protective measures"),
     "triage": N_("choose the route"),
-    "mediation_proposal": N_("parties answer the mediation proposal"),
+    "external_referral": N_("refer to the competent authority"),
+    "mediation_proposal": N_("propose mediation"),
     "mediator_selection": N_("agree on a mediator"),
     "mediation": N_("end of mediation"),
     "preliminary_inquiry": N_("end of preliminary inquiry"),

@@ -21,7 +21,7 @@ from ..extensions import limiter
 from ..forms.report import (CheckinForm, ComplainantMessageForm, ReasonForm, ReportForm,
                             RetaliationForm, RevealForm, TrackForm)
 from ..instance import profile
-from ..services import followup, intake
+from ..services import followup, intake, outcomes
 from ..services.case_access import CaseNotFound, case_id_for_receipt, open_for_complainant, read_attachment
 from ..services.auditing import COMPLAINANT
 from .helpers import download_response, uploaded_files
@@ -96,7 +96,8 @@ def report():  # type: ignore[no-untyped-def]
             return redirect(url_for(".report_sent"))
     return render_template("public/report.html", form=form, allowed=gettext(metadata.ALLOWED_NAMES),
                            max_mb=current_app.config["MAX_UPLOAD_MB"],
-                           explanations={c.code: gettext(c.explanation) for c in profile().categories}), \
+                           explanations={c.code: gettext(c.explanation) for c in profile().categories},
+                           limitation_hint=outcomes.limitation_hint()), \
         status if form.errors else 200
 
 

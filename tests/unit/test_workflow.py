@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from complaints import workflow as wf
+from complaints.clocks import Calendar
 from complaints.procedures import load_profile
 
 ALL_ACTORS = {"intake", "investigator", "mediator", "decision", "appeal", "trust",
@@ -19,12 +20,15 @@ PERMISSIVE = wf.CaseFacts(
     has_mediator=True, investigation_extended=False, appeal_window_elapsed=True,
     monitoring_elapsed=True,
 )
-FULL_INPUTS = wf.Inputs(reason="reasons given", outcome="substantiated", code="out_of_scope")
+FULL_INPUTS = wf.Inputs(reason="reasons given", outcome="substantiated", code="out_of_scope",
+                        disciplinary="started", notice="What the complainant is told.")
 
 
 def facts_for(rule: wf.Rule, state: str) -> wf.CaseFacts:
     mediable = rule.action in {"propose_mediation", "accept_mediation", "resolve_informally"}
-    return replace(PERMISSIVE, state=state, category_mediable=mediable)
+    return replace(PERMISSIVE, state=state, category_mediable=mediable,
+                   internal_appeal=rule.action != "deliver_final",
+                   investigation_order_required=rule.action == "order_investigation")
 
 
 def inputs_for(rule: wf.Rule) -> wf.Inputs:
@@ -155,7 +159,7 @@ def test_closing_early_from_monitoring_needs_a_reason():
     facts = replace(PERMISSIVE, state="monitoring", monitoring_elapsed=False)
     with pytest.raises(wf.TransitionRefused, match="reason to close early"):
         wf.check(facts, "close", {"intake"})
-    assert wf.check(facts, "close", {"intake"}, wf.Inputs(reason="moved unit")).target == "closed"
+    assert wf.check(facts, "close", {"intake"}, wf.Inputs(reason="moved unit", notice="Closed.")).target == "closed"
 
 
 def test_ex_officio_continuation_only_for_serious_conduct():
@@ -199,15 +203,14 @@ def test_available_offers_only_what_the_actor_may_do():
 
 def test_calendar_days_end_at_the_end_of_the_last_day():
     start = datetime(2026, 11, 20, 22, 30, tzinfo=timezone.utc)  # a Friday evening
-    assert wf.add_days(start, 3, "calendar", frozenset()) == datetime(
-        2026, 11, 23, 23, 59, 59, tzinfo=timezone.utc)
+    assert Calendar().add_days(start, 3) == datetime(2026, 11, 23, 23, 59, 59, tzinfo=timezone.utc)
 
 
 def test_working_days_skip_weekends_and_holidays():
     start = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)  # Friday
-    holidays = frozenset({date(2026, 11, 24)})
+    calendar = Calendar(counting="working", dates=frozenset({date(2026, 11, 24)}))
     # Mon 23, (Tue 24 holiday), Wed 25, Thu 26
-    assert wf.add_days(start, 3, "working", holidays).date() == date(2026, 11, 26)
+    assert calendar.add_days(start, 3).date() == date(2026, 11, 26)
 
 
 def test_every_deadline_kind_a_rule_starts_is_in_the_generic_profile():

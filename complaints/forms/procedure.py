@@ -1,0 +1,47 @@
+"""Forms of the procedure panel on the case page: clocks, feedback, confirmations."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from .. import workflow
+from . import translated_choices
+from .report import clean_text
+
+TEXT_LIMIT = 20_000
+TEXT = {"filters": [clean_text]}
+
+
+class PauseForm(FlaskForm):
+    reason_code = SelectField(_l("Why is the deadline paused?"), choices=[("", _l("Choose"))],
+                              validators=[DataRequired(_l("Choose why the deadline is paused."))])
+    reason = TextAreaField(_l("Reasons (kept encrypted)"), validators=[
+        DataRequired(_l("Give the reasons for pausing; they are kept encrypted.")),
+        Length(max=TEXT_LIMIT)], **TEXT)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from ..services.deadlines import PAUSE_REASONS
+
+        super().__init__(*args, **kwargs)
+        self.reason_code.choices = [("", _l("Choose"))] + translated_choices(PAUSE_REASONS)
+
+
+class FeedbackForm(FlaskForm):
+    action = SelectField(_l("Action taken or envisaged"),
+                         choices=[("", _l("Choose"))] + translated_choices(workflow.FEEDBACK_ACTIONS),
+                         validators=[DataRequired(_l("Choose the action taken or envisaged."))])
+    grounds = TextAreaField(_l("Grounds, and what happens next"), validators=[
+        DataRequired(_l("Give the grounds: why this action, and what happens next.")),
+        Length(max=TEXT_LIMIT)], **TEXT)
+
+
+class NoMeasureForm(FlaskForm):
+    reasons = TextAreaField(_l("Why no protective measure is needed now (kept encrypted)"), validators=[
+        DataRequired(_l("Give the reasons why no measure is needed now.")), Length(max=TEXT_LIMIT)], **TEXT)
+
+
+class StepDecisionForm(FlaskForm):
+    decision = RadioField(_l("Your decision"), choices=[("confirm", _l("Confirm")), ("refuse", _l("Refuse"))],
+                          validators=[DataRequired(_l("Choose whether you confirm or refuse."))])

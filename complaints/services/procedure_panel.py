@@ -1,0 +1,70 @@
+"""What the case page's procedure panel shows besides the case file: clocks with how each
+ended, paused clocks with their reasons, steps waiting for a second person, and the forms
+this assignee may use. Built for a user already cleared by open_case_file."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from .. import workflow
+from ..models import Deadline, DeadlinePause, PendingStep, User
+from ..policy import active_capacities
+from . import confirmations, deadlines
+from .feedback import FEEDBACK_CAPACITIES
+
+
+@dataclass(frozen=True)
+class ClockView:
+    deadline: Deadline
+    status: str          # running | overdue | met | late | moot | paused
+    pausable: bool
+
+
+@dataclass
+class Panel:
+    clocks: list[ClockView]
+    pauses: list[tuple[DeadlinePause, str, User | None]]
+    waiting: list[tuple[PendingStep, User, str]]
+    can_pause: bool
+    can_give_feedback: bool
+    can_decide_measures: bool
+    can_confirm: bool
+    forms: dict[str, Any] = field(default_factory=dict)
+    pause_reasons: dict[str, str] = field(default_factory=lambda: dict(deadlines.PAUSE_REASONS))
+
+
+def status_of(deadline: Deadline, now: datetime) -> str:
+    if deadline.met_at is None:
+        return "overdue" if deadline.due_at < now else "running"
+    if deadline.ending == "paused":
+        return "paused"
+    if deadline.ending == "moot":
+        return "moot"
+    return "late" if deadline.met_at > deadline.due_at else "met"
+
+
+def build(user: Any, case_file: Any, forms: dict[str, Any] | None = None) -> Panel:
+    from ..forms.procedure import FeedbackForm, NoMeasureForm, PauseForm, StepDecisionForm
+
+    case = case_file.case
+    now = datetime.now(timezone.utc)
+    capacities = active_capacities(user, case)
+    defaults = {"pause": PauseForm(formdata=None, prefix="pause"),
+                "feedback": FeedbackForm(formdata=None, prefix="feedback"),
+                "no_measure": NoMeasureForm(formdata=None, prefix="nomeasure"),
+                "step": StepDecisionForm(formdata=None, prefix="step")}
+    defaults.update(forms or {})
+    clocks = [ClockView(d, status_of(d, now), bool(workflow.CLOCKS.get(d.kind)
+                                                   and workflow.CLOCKS[d.kind].pausable))
+              for d in case_file.deadlines if d.ending != "paused"]
+    return Panel(
+        clocks=clocks, pauses=deadlines.open_pauses(case), waiting=confirmations.waiting(case),
+        can_pause=bool(capacities & deadlines.PAUSE_CAPACITIES) and case.state != "closed",
+        can_give_feedback=bool(capacities & FEEDBACK_CAPACITIES)
+        and case.state not in {"closed", "withdrawn"},
+        can_decide_measures=bool(capacities & {"decision", "intake"}) and any(
+            c.deadline.kind == "protective_measure" and c.status in ("running", "overdue") for c in clocks),
+        can_confirm=bool(capacities & confirmations.CONFIRMING_CAPACITIES),
+        forms=defaults,
+    )

@@ -1,0 +1,113 @@
+"""The procedure panel's forms on the case page: pausing and resuming clocks, feedback to the
+complainant, the protective-measure decision, and confirming a step a colleague proposed.
+
+Thin: every route has a case in its URL and passes the same gate as the case page; services
+check policy and capacities. An invalid form re-renders the case page with its errors and the
+text kept.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from .. import workflow
+from ..access import roles_required
+from ..forms.cases import ConfirmForm
+from ..forms.procedure import FeedbackForm, NoMeasureForm, PauseForm, StepDecisionForm
+from ..services import confirmations, deadlines, feedback
+from ..services.case_access import staff_case
+from ..services.case_file import open_case_file
+from ..services.casework import CaseworkRefused
+from .cases import CASE_ROLES, _render_case
+
+bp = Blueprint("procedure", __name__)
+
+
+@bp.before_request
+def check_case_access() -> None:
+    case_id = (request.view_args or {}).get("case_id")
+    if case_id is not None and current_user.is_authenticated:
+        staff_case(current_user, case_id, "case.read")
+
+
+def _back(case_id, anchor: str = "procedure"):  # type: ignore[no-untyped-def]
+    return redirect(url_for("cases.case_page", case_id=case_id) + f"#{anchor}")
+
+
+def _again(case_id, name: str, form):  # type: ignore[no-untyped-def]
+    return _render_case(open_case_file(current_user, case_id), status=400, procedure_forms={name: form})
+
+
+@bp.post("/cases/<uuid:case_id>/deadlines/<uuid:deadline_id>/pause")
+@roles_required(*CASE_ROLES)
+def pause(case_id, deadline_id):  # type: ignore[no-untyped-def]
+    form = PauseForm(prefix="pause")
+    if form.validate_on_submit():
+        try:
+            deadlines.pause(current_user, case_id, deadline_id, form.reason_code.data, form.reason.data)
+        except CaseworkRefused as refusal:
+            form.reason_code.errors = [*form.reason_code.errors, str(refusal)]
+        else:
+            flash(gettext("Deadline paused."), "success")
+            return _back(case_id)
+    return _again(case_id, "pause", form)
+
+
+@bp.post("/cases/<uuid:case_id>/pauses/<uuid:pause_id>/resume")
+@roles_required(*CASE_ROLES)
+def resume(case_id, pause_id):  # type: ignore[no-untyped-def]
+    if ConfirmForm().validate_on_submit():
+        try:
+            deadlines.resume(current_user, case_id, pause_id)
+            flash(gettext("Deadline resumed."), "success")
+        except CaseworkRefused as refusal:
+            flash(str(refusal), "error")
+    return _back(case_id)
+
+
+@bp.post("/cases/<uuid:case_id>/feedback")
+@roles_required(*CASE_ROLES)
+def give_feedback(case_id):  # type: ignore[no-untyped-def]
+    form = FeedbackForm(prefix="feedback")
+    if form.validate_on_submit():
+        try:
+            feedback.give_feedback(current_user, case_id, form.action.data, form.grounds.data)
+        except CaseworkRefused as refusal:
+            form.grounds.errors = [*form.grounds.errors, str(refusal)]
+        else:
+            flash(gettext("Feedback sent to the complainant."), "success")
+            return _back(case_id, "messages")
+    return _again(case_id, "feedback", form)
+
+
+@bp.post("/cases/<uuid:case_id>/no-measure")
+@roles_required(*CASE_ROLES)
+def no_measure(case_id):  # type: ignore[no-untyped-def]
+    form = NoMeasureForm(prefix="nomeasure")
+    if form.validate_on_submit():
+        try:
+            deadlines.no_measure_needed(current_user, case_id, form.reasons.data)
+        except CaseworkRefused as refusal:
+            form.reasons.errors = [*form.reasons.errors, str(refusal)]
+        else:
+            flash(gettext("Recorded: no protective measure needed now."), "success")
+            return _back(case_id, "measures")
+    return _again(case_id, "no_measure", form)
+
+
+@bp.post("/cases/<uuid:case_id>/steps/<uuid:step_id>")
+@roles_required(*CASE_ROLES)
+def decide_step(case_id, step_id):  # type: ignore[no-untyped-def]
+    form = StepDecisionForm(prefix="step")
+    if not form.validate_on_submit():
+        flash(gettext("Choose whether you confirm or refuse."), "error")
+        return _back(case_id)
+    try:
+        confirmations.decide(current_user, case_id, step_id, form.decision.data == "confirm")
+    except (confirmations.ConfirmationRefused, workflow.TransitionRefused) as refusal:
+        flash(gettext(str(refusal)), "error")
+    else:
+        flash(gettext("Step confirmed.") if form.decision.data == "confirm" else gettext("Step refused."),
+              "success")
+    return _back(case_id)
