@@ -176,7 +176,7 @@ def track_case(message_form=None, retaliation_form=None, reveal_form=None, check
         reveal_form=reveal_form or RevealForm(formdata=None),
         checkin_form=checkin_form or CheckinForm(formdata=None),
         reason_form=ReasonForm(formdata=None), category=profile().category(case.category),
-        notice=_notice(content),
+        notice=_notice(content), outcome=outcomes.complainant_outcome(case),
     ), status_code
 
 
