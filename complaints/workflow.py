@@ -115,6 +115,21 @@ FEEDBACK_ACTIONS = {
     "decision": N_("A decision has been taken"),
     "no_action": N_("No further action is planned"),
 }
+# Bodies a case is referred to outside the organisation, and the complainant's consent.
+REFERRAL_BODIES = {
+    "military_police": N_("military police"),
+    "prosecutor": N_("public prosecutor"),
+    "police": N_("civilian police"),
+    "labour_inspection": N_("labour inspection"),
+    "equality_body": N_("equality body or commissioner"),
+    "ombudsperson": N_("ombudsperson"),
+    "other": N_("other competent body"),
+}
+REFERRAL_CONSENT = {
+    "given": N_("the complainant consented"),
+    "refused": N_("the complainant did not consent (referred because the law requires it)"),
+    "not_asked": N_("the complainant could not be asked (anonymous or unreachable)"),
+}
 PROTECTIVE_MEASURES = {
     "separation": N_("separation of the parties"),
     "transfer_respondent": N_("transfer of the respondent"),
@@ -162,6 +177,8 @@ class Inputs:
     disciplinary: str = ""          # started | not_started (decide)
     disciplinary_reasons: str = ""  # why not started
     notice: str = ""                # what the complainant is told
+    referral_body: str = ""         # refer_external, criminal_elements
+    referral_consent: str = ""
 
 
 Guard = Callable[[CaseFacts, Inputs], str | None]  # returns why not, or None when allowed
@@ -297,17 +314,21 @@ def monitoring_over_or_reason(facts: CaseFacts, inputs: Inputs) -> str | None:
     return None
 
 
-def serious_conduct(facts: CaseFacts, inputs: Inputs) -> str | None:
-    if facts.category_mediable:
-        return N_("Only serious conduct (sexual harassment, abuse, retaliation...) may continue "
-                "ex officio after a withdrawal.")
+def referral_recorded(facts: CaseFacts, inputs: Inputs) -> str | None:
+    """An external referral records the body and the complainant's consent."""
+    if inputs.referral_body not in REFERRAL_BODIES:
+        return N_("Choose the body the case is referred to.")
+    if inputs.referral_consent not in REFERRAL_CONSENT:
+        return N_("Record whether the complainant consented to the referral.")
+    if inputs.referral_consent == "refused" and not inputs.reason.strip():
+        return N_("The complainant did not consent: say why the case is referred all the same.")
     return None
 
 
 def referral_grounds(facts: CaseFacts, inputs: Inputs) -> str | None:
     if not facts.category_external and not inputs.reason.strip():
         return N_("Say which facts suggest a criminal offence.")
-    return None
+    return referral_recorded(facts, inputs)
 
 
 # --- the table ---------------------------------------------------------------------------
@@ -394,8 +415,8 @@ RULES: tuple[Rule, ...] = (
           N_("Submit the investigation report"), needs_reason=True, deadline="decision",
           source_note="S9 -> S10 within 30 days"),
     _rule("criminal_elements", ["formal_investigation"], "referred_external", ["investigator"],
-          N_("Criminal elements found: refer externally"), needs_reason=True, sets_route="external",
-          source_note="S9 -> S4"),
+          N_("Criminal elements found: refer externally"), guard=referral_recorded,
+          needs_reason=True, sets_route="external", source_note="S9 -> S4"),
     _rule("decide", ["decision_pending"], "decided", ["decision"],
           N_("Take the decision"), guard=needs_outcome, needs_reason=True, deadline="delivery",
           source_note="Serbia Art. 23; S10 -> S11 within 15 days"),
@@ -418,6 +439,10 @@ RULES: tuple[Rule, ...] = (
     _rule("reinvestigate", ["appeal_review"], "formal_investigation", ["appeal"],
           N_("Send back for re-investigation"), needs_reason=True, deadline="investigation",
           source_note="S13 -> S9"),
+    _rule("resume_internal", ["referred_external"], "formal_investigation", ["intake", "decision"],
+          N_("Resume the internal disciplinary route"), needs_reason=True, deadline="investigation",
+          sets_route="investigation",
+          source_note="Serbia Art. 22(3), 23: disciplinary proceedings continue beside or after the external body"),
     _rule("record_external_result", ["referred_external"], "monitoring", ["intake"],
           N_("Record the external body's result and monitor"), needs_reason=True,
           deadline="monitoring", source_note="S4 -> S14"),
@@ -426,8 +451,9 @@ RULES: tuple[Rule, ...] = (
     _rule("withdraw", WITHDRAWABLE, "withdrawn", ["complainant"],
           N_("Withdraw the complaint"), source_note="Serbia Art. 19 (withdrawal)"),
     _rule("continue_ex_officio", ["withdrawn"], "formal_investigation", ["decision"],
-          N_("Continue ex officio (serious conduct)"), guard=serious_conduct, needs_reason=True,
-          deadline="investigation", sets_route="investigation", source_note="S16 -> S9, proposal"),
+          N_("Continue ex officio (with reasons)"), needs_reason=True,
+          deadline="investigation", sets_route="investigation",
+          source_note="Serbia Art. 20, 23: the employer's duty survives a withdrawal; any category, with reasons"),
     _rule("close_withdrawn", ["withdrawn"], "closed", ["intake"],
           N_("Close the withdrawn case"), source_note="S16 -> S15"),
     _rule("reroute", ["rejected"], "triage", ["intake"],
@@ -544,7 +570,7 @@ def available(facts: CaseFacts, actors: Iterable[str]) -> list[Rule]:
 def _static_refusal(rule: Rule, facts: CaseFacts) -> str | None:
     # Guards that read only the case, not the inputs, decide whether to offer the action.
     if rule.guard in (needs_outcome, needs_appeal_outcome, needs_rejection_reason,
-                      monitoring_over_or_reason, referral_grounds):
+                      monitoring_over_or_reason, referral_grounds, referral_recorded):
         return None
     return rule.guard(facts, Inputs())
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from .. import workflow
 from . import translated_choices
-from .report import clean_text
+from .report import RANK_BANDS, SEXES, clean_text
 
 TEXT_LIMIT = 20_000
 TEXT = {"filters": [clean_text]}
@@ -45,3 +45,22 @@ class NoMeasureForm(FlaskForm):
 class StepDecisionForm(FlaskForm):
     decision = RadioField(_l("Your decision"), choices=[("confirm", _l("Confirm")), ("refuse", _l("Refuse"))],
                           validators=[DataRequired(_l("Choose whether you confirm or refuse."))])
+
+
+class PartyForm(FlaskForm):
+    kind = RadioField(_l("Who is this?"), choices=[("respondent", _l("A respondent")),
+                                                  ("complainant", _l("A further complainant")),
+                                                  ("witness", _l("A witness"))],
+                      default="respondent", validators=[DataRequired(_l("Choose who this is."))])
+    who = RadioField(_l("Staff member?"), choices=[
+        ("account", _l("A staff member with an account here")),
+        ("unit", _l("A staff member without an account here: their unit")),
+        ("not_staff", _l("Not a staff member"))],
+        validators=[DataRequired(_l("Say whether the person is a staff member."))])
+    user_id = SelectField(_l("Staff account"), coerce=int, validate_choice=False, default=0)
+    unit_id = SelectField(_l("Unit"), coerce=int, validate_choice=False, default=0)
+    commands_unit = BooleanField(_l("Commands or heads this unit"))
+    details = TextAreaField(_l("Name, rank, post, as known (kept encrypted)"),
+                            validators=[Length(max=2000)], **TEXT)
+    rank_band = SelectField(_l("Rank band"), choices=RANK_BANDS, default="")
+    sex = SelectField(_l("Sex"), choices=SEXES, default="")

@@ -74,6 +74,7 @@ PATHS = {
                          "end_mediation", "submit_report", "decide", "deliver"],
     "declined": ["acknowledge", "propose_mediation", "decline_mediation", "submit_report"],
     "external": ["acknowledge", "refer_external", "record_external_result", "close"],
+    "external_resumed": ["acknowledge", "refer_external", "resume_internal", "submit_report"],
     "rejected": ["acknowledge", "reject", "close_rejected"],
     "rerouted": ["acknowledge", "reject", "reroute", "open_investigation"],
     "withdrawn": ["acknowledge", "withdraw", "close_withdrawn"],
@@ -103,6 +104,7 @@ REASONS = {
     "decline_mediation": "The complainant does not wish to meet the respondent.",
     "record_external_result": "Military prosecutor opened proceedings.",
     "refer_external": "Facts suggest a criminal offence.",
+    "resume_internal": "The prosecutor dropped the case; the disciplinary route continues.",
     "reject": "The matter concerns a pay dispute outside this procedure; other routes explained.",
     "reroute": "New information shows gender-based treatment.",
     "resolve_informally": "The supervisor changed the roster after a talk; complainant satisfied.",
@@ -151,7 +153,8 @@ def build_demo(case_count: int = 300, seed: int = 2026) -> list[DemoAccount]:
 
 
 PATH_CATEGORY = {"mediation": "MOBBING", "mediation_failed": "HARASSMENT_GENDER",
-                 "declined": "GBD", "informal": "MOBBING", "rerouted": "GBD", "external": "SEA"}
+                 "declined": "GBD", "informal": "MOBBING", "rerouted": "GBD", "external": "SEA",
+                 "external_resumed": "SEXUAL_ABUSE_ASSAULT"}
 
 
 def _coverage_plan() -> list[tuple[str, int, str]]:
@@ -240,7 +243,7 @@ def _walk(rng, case, category_info, team, submitted, now, forced=None) -> None: 
     mediable = bool(category_info and category_info.mediable) and not case.anonymous
     external = bool(category_info and category_info.external_referral)
     if external:
-        names = ["external", "investigation"]
+        names = ["external", "external_resumed", "investigation"]
     elif mediable:
         names = ["mediation", "mediation_failed", "declined", "informal", "investigation", "withdrawn",
                  "rejected", "rerouted"]
@@ -268,6 +271,9 @@ def _walk(rng, case, category_info, team, submitted, now, forced=None) -> None: 
             code="out_of_scope" if action == "reject" else "",
             sanction=rng.choice(list(workflow.SANCTIONS)) if action == "decide" else "",
             complainant_notice=NOTICES.get(action, ""),
+            referral_body="military_police" if action == "refer_external" else "",
+            referral_consent="given" if action == "refer_external" else "",
+            referral_reference=f"VP-{at:%Y}-{rng.randint(100, 999)}" if action == "refer_external" else "",
             disciplinary=(rng.choice(["started", "not_started"]) if action == "decide" else ""),
             disciplinary_reasons=("The responsible commander already issued a written warning."
                                   if action == "decide" else ""),

@@ -19,6 +19,7 @@ from ..workflow import TransitionRefused
 from . import auditing
 from .case_access import CaseNotFound, cipher_for, new_case_key
 from .intake import Upload, _reference, commit_with_files
+from .parties import inherit as inherit_parties
 from .transitions import TransitionInputs, initial_deadlines, perform_as_complainant
 
 
@@ -98,6 +99,7 @@ def open_linked_case(parent_id: uuid.UUID, narrative: str, origin: str,
                 setattr(case, column, cipher.seal("cases", column, case_id, value))
     db.session.add(case)
     db.session.flush()
+    inherit_parties(parent, case, cipher_for(parent), cipher)
     db.session.add(Transition(id=uuid.uuid4(), case_id=case_id, from_state="", to_state="submitted",
                               action="submit", actor_kind="complainant", at=now))
     db.session.add_all(initial_deadlines(case_id, now, case.protection_requested))

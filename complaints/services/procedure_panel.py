@@ -10,7 +10,7 @@ from typing import Any
 from .. import workflow
 from ..models import Deadline, DeadlinePause, PendingStep, User
 from ..policy import active_capacities
-from . import confirmations, deadlines
+from . import confirmations, deadlines, parties
 from .feedback import FEEDBACK_CAPACITIES
 
 
@@ -30,8 +30,11 @@ class Panel:
     can_give_feedback: bool
     can_decide_measures: bool
     can_confirm: bool
+    parties: list[parties.Party] = field(default_factory=list)
+    can_record_parties: bool = False
     forms: dict[str, Any] = field(default_factory=dict)
     pause_reasons: dict[str, str] = field(default_factory=lambda: dict(deadlines.PAUSE_REASONS))
+    party_kinds: dict[str, str] = field(default_factory=lambda: dict(parties.PARTY_KINDS))
 
 
 def status_of(deadline: Deadline, now: datetime) -> str:
@@ -45,7 +48,7 @@ def status_of(deadline: Deadline, now: datetime) -> str:
 
 
 def build(user: Any, case_file: Any, forms: dict[str, Any] | None = None) -> Panel:
-    from ..forms.procedure import FeedbackForm, NoMeasureForm, PauseForm, StepDecisionForm
+    from ..forms.procedure import FeedbackForm, NoMeasureForm, PartyForm, PauseForm, StepDecisionForm
 
     case = case_file.case
     now = datetime.now(timezone.utc)
@@ -53,8 +56,10 @@ def build(user: Any, case_file: Any, forms: dict[str, Any] | None = None) -> Pan
     defaults = {"pause": PauseForm(formdata=None, prefix="pause"),
                 "feedback": FeedbackForm(formdata=None, prefix="feedback"),
                 "no_measure": NoMeasureForm(formdata=None, prefix="nomeasure"),
-                "step": StepDecisionForm(formdata=None, prefix="step")}
+                "step": StepDecisionForm(formdata=None, prefix="step"),
+                "party": PartyForm(formdata=None, prefix="party")}
     defaults.update(forms or {})
+    _party_choices(defaults["party"])
     clocks = [ClockView(d, status_of(d, now), bool(workflow.CLOCKS.get(d.kind)
                                                    and workflow.CLOCKS[d.kind].pausable))
               for d in case_file.deadlines if d.ending != "paused"]
@@ -66,5 +71,21 @@ def build(user: Any, case_file: Any, forms: dict[str, Any] | None = None) -> Pan
         can_decide_measures=bool(capacities & {"decision", "intake"}) and any(
             c.deadline.kind == "protective_measure" and c.status in ("running", "overdue") for c in clocks),
         can_confirm=bool(capacities & confirmations.CONFIRMING_CAPACITIES),
+        parties=parties.parties_of(case),
+        can_record_parties="intake" in capacities and case.state != "closed",
         forms=defaults,
     )
+
+
+def _party_choices(form: Any) -> None:
+    from flask_babel import gettext
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import Unit
+
+    users = db.session.execute(select(User).where(User.is_active_account.is_(True))
+                               .order_by(User.display_name, User.username)).scalars()
+    form.user_id.choices = [(0, gettext("Choose"))] + [(u.id, u.display_name or u.username) for u in users]
+    units = db.session.execute(select(Unit).order_by(Unit.name)).scalars()
+    form.unit_id.choices = [(0, gettext("Choose"))] + [(u.id, u.name) for u in units]

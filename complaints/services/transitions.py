@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -47,13 +47,18 @@ class TransitionInputs:
     complainant_notice: str = ""
     disciplinary: str = ""          # started | not_started; "" reads disciplinary_referral
     disciplinary_reasons: str = ""  # why not started (kept encrypted)
+    referral_body: str = ""         # refer_external, criminal_elements: where, when, reference
+    referral_consent: str = ""
+    referral_on: date | None = None
+    referral_reference: str = ""
 
     def workflow_inputs(self) -> workflow.Inputs:
         disciplinary = self.disciplinary or ("started" if self.disciplinary_referral else "")
         return workflow.Inputs(reason=self.reason, outcome=self.outcome, code=self.code,
                                disciplinary=disciplinary,
                                disciplinary_reasons=self.disciplinary_reasons,
-                               notice=self.complainant_notice)
+                               notice=self.complainant_notice, referral_body=self.referral_body,
+                               referral_consent=self.referral_consent)
 
 
 class SecondPersonNeeded(Exception):
@@ -216,7 +221,7 @@ def _enter(case: Case, rule: workflow.Rule, inputs: TransitionInputs, at: dateti
                                             inputs.complainant_notice.strip())
     db.session.add(transition)
 
-    _record_effects(case, rule, inputs, at, cipher)
+    _record_effects(case, rule, inputs, at, cipher, user_id)
     facts = facts_of(case, at)
     _resume_paused_clocks(case, at)
     _stop_clocks(case, rule, at)
@@ -227,7 +232,7 @@ def _enter(case: Case, rule: workflow.Rule, inputs: TransitionInputs, at: dateti
 
 
 def _record_effects(case: Case, rule: workflow.Rule, inputs: TransitionInputs, at: datetime,
-                    cipher: Any) -> None:
+                    cipher: Any, user_id: int | None = None) -> None:
     if rule.sets_route:
         case.route = rule.sets_route
     if rule.action == "acknowledge":
@@ -254,6 +259,8 @@ def _record_effects(case: Case, rule: workflow.Rule, inputs: TransitionInputs, a
         case.closure_reason = inputs.code
     elif rule.action == "withdraw":
         case.outcome = "withdrawn"
+    elif rule.action in ("refer_external", "criminal_elements"):
+        _record_referral(case, inputs, at, cipher, user_id)
     if rule.target == "closed":
         case.closed_at = at
         if not case.closure_reason:
@@ -283,6 +290,23 @@ def _stop_clocks(case: Case, rule: workflow.Rule, at: datetime) -> None:
             deadline.met_at, deadline.ending = at, ending
             if deadline.kind == "feedback" and ending == "met" and case.first_feedback_at is None:
                 case.first_feedback_at = at  # the decision or rejection told them, with grounds
+
+
+def _record_referral(case: Case, inputs: TransitionInputs, at: datetime, cipher: Any,
+                     user_id: int | None) -> None:
+    """The body, the date, the external reference and the complainant's consent."""
+    from ..models import ExternalReferral
+
+    referred_on = inputs.referral_on or load_profile(case.procedure).calendar.local_date(at)
+    if referred_on > load_profile(case.procedure).calendar.local_date(at):
+        raise workflow.TransitionRefused(N_("The date of the referral can't be in the future."))
+    referral = ExternalReferral(id=uuid.uuid4(), case_id=case.id, body=inputs.referral_body,
+                                referred_on=referred_on, consent=inputs.referral_consent,
+                                recorded_by_id=user_id, recorded_at=at)
+    if inputs.referral_reference.strip():
+        referral.reference_enc = cipher.seal("external_referrals", "reference_enc", referral.id,
+                                             inputs.referral_reference.strip())
+    db.session.add(referral)
 
 
 def _start_clocks(case: Case, rule: workflow.Rule, facts: workflow.CaseFacts, profile: Any,

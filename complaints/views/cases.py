@@ -92,7 +92,9 @@ def act(case_id):  # type: ignore[no-untyped-def]
         reason=form.reason.data or "", outcome=form.outcome.data or "", code=form.code.data or "",
         sanction=form.sanction.data or "", disciplinary_referral=form.disciplinary_referral.data,
         complainant_notice=form.complainant_notice.data or "", disciplinary=form.disciplinary.data or "",
-        disciplinary_reasons=form.disciplinary_reasons.data or "")
+        disciplinary_reasons=form.disciplinary_reasons.data or "",
+        referral_body=form.referral_body.data or "", referral_consent=form.referral_consent.data or "",
+        referral_on=form.referral_on.data, referral_reference=form.referral_reference.data or "")
     try:
         transitions.perform(current_user, case_id, form.action.data, inputs, form.version.data)
     except workflow.TransitionRefused as refusal:

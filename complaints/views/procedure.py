@@ -14,8 +14,8 @@ from flask_login import current_user
 from .. import workflow
 from ..access import roles_required
 from ..forms.cases import ConfirmForm
-from ..forms.procedure import FeedbackForm, NoMeasureForm, PauseForm, StepDecisionForm
-from ..services import confirmations, deadlines, feedback
+from ..forms.procedure import FeedbackForm, NoMeasureForm, PartyForm, PauseForm, StepDecisionForm
+from ..services import confirmations, deadlines, feedback, parties
 from ..services.case_access import staff_case
 from ..services.case_file import open_case_file
 from ..services.casework import CaseworkRefused
@@ -111,3 +111,26 @@ def decide_step(case_id, step_id):  # type: ignore[no-untyped-def]
         flash(gettext("Step confirmed.") if form.decision.data == "confirm" else gettext("Step refused."),
               "success")
     return _back(case_id)
+
+
+@bp.post("/cases/<uuid:case_id>/parties")
+@roles_required(*CASE_ROLES)
+def record_party(case_id):  # type: ignore[no-untyped-def]
+    form = PartyForm(prefix="party")
+    if form.validate_on_submit():
+        try:
+            recorded = parties.record_party(
+                current_user, case_id, kind=form.kind.data, who=form.who.data,
+                staff_user_id=form.user_id.data or None, unit_id=form.unit_id.data or None,
+                commands_unit=form.commands_unit.data, details=form.details.data or "",
+                rank_band=form.rank_band.data or "", sex=form.sex.data or "")
+        except CaseworkRefused as refusal:
+            form.who.errors = [*form.who.errors, str(refusal)]
+        else:
+            flash(gettext("Recorded."), "success")
+            if recorded.removed:
+                flash(gettext("Because of this, these people are no longer on this case: %(names)s. "
+                              "A coordinator assigns someone else.", names=", ".join(recorded.removed)),
+                      "warning")
+            return _back(case_id, "parties")
+    return _again(case_id, "party", form)

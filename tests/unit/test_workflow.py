@@ -21,7 +21,8 @@ PERMISSIVE = wf.CaseFacts(
     monitoring_elapsed=True,
 )
 FULL_INPUTS = wf.Inputs(reason="reasons given", outcome="substantiated", code="out_of_scope",
-                        disciplinary="started", notice="What the complainant is told.")
+                        disciplinary="started", notice="What the complainant is told.",
+                        referral_body="military_police", referral_consent="given")
 
 
 def facts_for(rule: wf.Rule, state: str) -> wf.CaseFacts:
@@ -162,19 +163,34 @@ def test_closing_early_from_monitoring_needs_a_reason():
     assert wf.check(facts, "close", {"intake"}, wf.Inputs(reason="moved unit", notice="Closed.")).target == "closed"
 
 
-def test_ex_officio_continuation_only_for_serious_conduct():
-    facts = replace(PERMISSIVE, state="withdrawn", category_mediable=True)
-    with pytest.raises(wf.TransitionRefused, match="ex officio"):
-        wf.check(facts, "continue_ex_officio", {"decision"}, FULL_INPUTS)
-    serious = replace(facts, category="SH_PHYSICAL", category_mediable=False)
-    assert wf.check(serious, "continue_ex_officio", {"decision"}, FULL_INPUTS)
+def test_ex_officio_continuation_for_every_category_with_reasons():
+    """Serbia Art. 20, 23: the employer's duty survives a withdrawal (was: serious conduct only)."""
+    for mediable in (True, False):
+        facts = replace(PERMISSIVE, state="withdrawn", category_mediable=mediable)
+        with pytest.raises(wf.TransitionRefused, match="reasons"):
+            wf.check(facts, "continue_ex_officio", {"decision"}, wf.Inputs())
+        assert wf.check(facts, "continue_ex_officio", {"decision"}, FULL_INPUTS)
 
 
 def test_referral_without_a_referral_category_needs_grounds():
     facts = replace(PERMISSIVE, state="triage", category_external=False)
     with pytest.raises(wf.TransitionRefused, match="criminal offence"):
         wf.check(facts, "refer_external", {"intake"})
-    assert wf.check(facts, "refer_external", {"intake"}, wf.Inputs(reason="assault described"))
+    grounds = wf.Inputs(reason="assault described")
+    with pytest.raises(wf.TransitionRefused, match="body"):
+        wf.check(facts, "refer_external", {"intake"}, grounds)
+    with pytest.raises(wf.TransitionRefused, match="consented"):
+        wf.check(facts, "refer_external", {"intake"}, replace(grounds, referral_body="prosecutor"))
+    assert wf.check(facts, "refer_external", {"intake"},
+                    replace(grounds, referral_body="prosecutor", referral_consent="given"))
+
+
+def test_a_referral_against_the_complainants_wish_needs_reasons():
+    facts = replace(PERMISSIVE, state="triage", category_external=True)
+    inputs = wf.Inputs(referral_body="military_police", referral_consent="refused")
+    with pytest.raises(wf.TransitionRefused, match="did not consent"):
+        wf.check(facts, "refer_external", {"intake"}, inputs)
+    assert wf.check(facts, "refer_external", {"intake"}, replace(inputs, reason="A crime must be reported."))
 
 
 def test_withdrawal_is_possible_until_monitoring():
