@@ -37,6 +37,18 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 # Actions on one case that any active assignment allows.
 ASSIGNEE_ACTIONS = frozenset({"case.read", "case.message", "case.note", "case.attach"})
 
+# Parts of a case's content that only some capacities read, inside the case: the
+# investigation (its report, the reasons for extending it, hearing records and statements) is
+# not for the person of trust; what was said in mediation is for the mediator alone (Serbia
+# Art. 17: "tajna su i mogu se saopštavati samo učesnicima u postupku").
+READING_PARTS: dict[str, frozenset[str]] = {
+    "investigation": frozenset({"intake", "investigator", "decision", "appeal"}),
+    "mediation": frozenset({"mediator"}),
+}
+# Steps whose reasons belong to one of those parts.
+STEP_PARTS = {"submit_report": "investigation", "extend_investigation": "investigation",
+              "end_mediation": "mediation", "extend_mediation": "mediation"}
+
 
 def active_capacities(user: Any, case: Case) -> set[str]:
     """Capacities in which ``user`` is currently assigned to ``case`` (not ended, not recused),
@@ -54,6 +66,12 @@ def active_capacities(user: Any, case: Case) -> set[str]:
     ).scalars()
     roles = user.roles
     return {capacity for capacity in rows if CAPACITY_ROLES.get(capacity) in roles}
+
+
+def readable_parts(user: Any, case: Case) -> frozenset[str]:
+    """The restricted parts of ``case`` that ``user`` may read (READING_PARTS)."""
+    capacities = active_capacities(user, case)
+    return frozenset(part for part, allowed in READING_PARTS.items() if capacities & allowed)
 
 
 def allowed(user: Any, action: str, case: Case | None = None) -> bool:

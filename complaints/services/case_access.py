@@ -22,7 +22,7 @@ from ..crypto import FieldCipher, IntegrityFailure, new_data_key, normalise_rece
 from ..extensions import db
 from ..instance import keyring
 from ..models import Attachment, Case, CaseParty, DataKey, Message
-from ..policy import allowed
+from ..policy import READING_PARTS, STEP_PARTS, allowed, readable_parts
 from . import auditing
 
 # Free-text and identifying columns of a case, by the name used in CaseContent.fields.
@@ -80,6 +80,12 @@ class CaseContent:
     parties: list[PartyView] = field(default_factory=list)
     messages: list[MessageView] = field(default_factory=list)
     attachments: list[AttachmentView] = field(default_factory=list)
+    readable: frozenset[str] = frozenset(READING_PARTS)  # restricted parts this reader may see
+
+    def may_read_step(self, action: str) -> bool:
+        """Whether the reasons of a step of ``action`` are for this reader (policy.STEP_PARTS)."""
+        part = STEP_PARTS.get(action)
+        return part is None or part in self.readable
 
 
 # --- keys --------------------------------------------------------------------------------
@@ -151,7 +157,7 @@ def _get_case(case_id: uuid.UUID | str) -> Case | None:
 def open_for_staff(user: Any, case_id: uuid.UUID | str, purpose: str = "view") -> CaseContent:
     """Policy check, decryption of everything the assignee may read, and the audit entry."""
     case = staff_case(user, case_id, "case.read")
-    content = _decrypt(case, include_internal=True)
+    content = _decrypt(case, include_internal=True, readable=readable_parts(user, case))
     auditing.record("case.read", case_id=case.id, detail={"purpose": purpose})
     db.session.commit()
     return content
@@ -205,7 +211,8 @@ def _is_internal(attachment: Attachment) -> bool:
     return bool(message and message.internal)
 
 
-def _decrypt(case: Case, *, include_internal: bool) -> CaseContent:
+def _decrypt(case: Case, *, include_internal: bool,
+             readable: frozenset[str] = frozenset()) -> CaseContent:
     cipher = cipher_for(case)
     with integrity_alarm(case.id):
         fields = {
@@ -222,7 +229,8 @@ def _decrypt(case: Case, *, include_internal: bool) -> CaseContent:
         query = select(Message).where(Message.case_id == case.id)
         if not include_internal:
             query = query.where(Message.internal.is_(False))
-        messages = list(db.session.execute(query.order_by(Message.created_at)).scalars())
+        messages = [m for m in db.session.execute(query.order_by(Message.created_at)).scalars()
+                    if not m.seal or m.seal in readable]
         visible_ids = {m.id for m in messages}
         attachment_rows = db.session.execute(
             select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.created_at)
@@ -242,7 +250,7 @@ def _decrypt(case: Case, *, include_internal: bool) -> CaseContent:
             for m in messages
         ]
     return CaseContent(case=case, fields=fields, parties=parties, messages=message_views,
-                       attachments=attachments)
+                       attachments=attachments, readable=readable)
 
 
 def _attachment_view(cipher: FieldCipher, a: Attachment) -> AttachmentView:

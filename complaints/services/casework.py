@@ -54,6 +54,8 @@ def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bo
     cipher = cipher_for(case)
     message = Message(id=uuid.uuid4(), case_id=case.id, author_kind="staff",
                       author_user_id=user.id, internal=internal, created_at=_now())
+    if internal and "mediator" in active_capacities(user, case):
+        message.seal = "mediation"  # what is said in mediation stays there (Serbia Art. 17)
     message.body_enc = cipher.seal("messages", "body_enc", message.id, body)
     db.session.add(message)
     stored: list[uuid.UUID] = []
