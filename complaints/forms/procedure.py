@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from .. import workflow
@@ -64,3 +64,30 @@ class PartyForm(FlaskForm):
                             validators=[Length(max=2000)], **TEXT)
     rank_band = SelectField(_l("Rank band"), choices=RANK_BANDS, default="")
     sex = SelectField(_l("Sex"), choices=SEXES, default="")
+
+
+class HearingForm(FlaskForm):
+    kind = RadioField(_l("Record"), choices=[("hearing", _l("Hearing minutes")),
+                                             ("witness_statement", _l("Witness statement"))],
+                      default="hearing", validators=[DataRequired(_l("Choose what kind of record this is."))])
+    heard_role = SelectField(_l("Who was heard"), choices=[
+        ("", _l("Choose")), ("complainant", _l("The complainant")), ("respondent", _l("A respondent")),
+        ("witness", _l("A witness"))], validators=[DataRequired(_l("Choose who was heard."))])
+    party_id = SelectField(_l("Which person (from the parties)"), choices=[("", _l("Not recorded as a party"))],
+                           validate_choice=False, default="")
+    held_on = DateField(_l("Date of the hearing"), validators=[DataRequired(_l("Give the date of the hearing."))])
+    text = TextAreaField(_l("Minutes or statement (kept encrypted)"), validators=[
+        DataRequired(_l("Write the minutes or the statement.")), Length(max=50_000)], **TEXT)
+
+
+class HearingConfirmationForm(FlaskForm):
+    confirmation = RadioField(_l("The person heard"), choices=[
+        ("signed", _l("read and signed the record")), ("refused", _l("refused to sign"))],
+        validators=[DataRequired(_l("Choose whether the person signed or refused to sign."))])
+    remarks = TextAreaField(_l("Their remarks or corrections (kept encrypted)"),
+                            validators=[Length(max=20_000)], **TEXT)
+
+
+class MinutesConfirmationForm(FlaskForm):
+    remarks = TextAreaField(_l("Corrections, if anything is missing or wrong (optional)"),
+                            validators=[Length(max=20_000)], **TEXT)

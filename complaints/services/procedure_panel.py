@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from flask_babel import gettext as gettext_
+
 from .. import workflow
 from ..models import Deadline, DeadlinePause, PendingStep, User
 from ..policy import active_capacities
-from . import confirmations, deadlines, parties
+from . import confirmations, deadlines, hearings, parties
 from .feedback import FEEDBACK_CAPACITIES
 
 
@@ -32,9 +34,14 @@ class Panel:
     can_confirm: bool
     parties: list[parties.Party] = field(default_factory=list)
     can_record_parties: bool = False
+    records: list[hearings.RecordView] = field(default_factory=list)
+    can_record_hearings: bool = False
     forms: dict[str, Any] = field(default_factory=dict)
     pause_reasons: dict[str, str] = field(default_factory=lambda: dict(deadlines.PAUSE_REASONS))
     party_kinds: dict[str, str] = field(default_factory=lambda: dict(parties.PARTY_KINDS))
+    record_kinds: dict[str, str] = field(default_factory=lambda: dict(hearings.RECORD_KINDS))
+    heard_roles: dict[str, str] = field(default_factory=lambda: dict(hearings.HEARD_ROLES))
+    confirmations: dict[str, str] = field(default_factory=lambda: dict(hearings.CONFIRMATIONS))
 
 
 def status_of(deadline: Deadline, now: datetime) -> str:
@@ -48,7 +55,8 @@ def status_of(deadline: Deadline, now: datetime) -> str:
 
 
 def build(user: Any, case_file: Any, forms: dict[str, Any] | None = None) -> Panel:
-    from ..forms.procedure import FeedbackForm, NoMeasureForm, PartyForm, PauseForm, StepDecisionForm
+    from ..forms.procedure import (FeedbackForm, HearingForm, NoMeasureForm, PartyForm, PauseForm,
+                                   StepDecisionForm)
 
     case = case_file.case
     now = datetime.now(timezone.utc)
@@ -57,9 +65,14 @@ def build(user: Any, case_file: Any, forms: dict[str, Any] | None = None) -> Pan
                 "feedback": FeedbackForm(formdata=None, prefix="feedback"),
                 "no_measure": NoMeasureForm(formdata=None, prefix="nomeasure"),
                 "step": StepDecisionForm(formdata=None, prefix="step"),
-                "party": PartyForm(formdata=None, prefix="party")}
+                "party": PartyForm(formdata=None, prefix="party"),
+                "hearing": HearingForm(formdata=None, prefix="hearing")}
     defaults.update(forms or {})
     _party_choices(defaults["party"])
+    case_parties = parties.parties_of(case)
+    defaults["hearing"].party_id.choices = [("", gettext_("Not recorded as a party"))] + [
+        (str(p.row.id), f"{gettext_(parties.PARTY_KINDS[p.row.kind])}: {p.details or p.row.staff_status}")
+        for p in case_parties if p.row.kind in parties.PARTY_KINDS]
     clocks = [ClockView(d, status_of(d, now), bool(workflow.CLOCKS.get(d.kind)
                                                    and workflow.CLOCKS[d.kind].pausable))
               for d in case_file.deadlines if d.ending != "paused"]
@@ -71,7 +84,9 @@ def build(user: Any, case_file: Any, forms: dict[str, Any] | None = None) -> Pan
         can_decide_measures=bool(capacities & {"decision", "intake"}) and any(
             c.deadline.kind == "protective_measure" and c.status in ("running", "overdue") for c in clocks),
         can_confirm=bool(capacities & confirmations.CONFIRMING_CAPACITIES),
-        parties=parties.parties_of(case),
+        parties=case_parties,
+        records=hearings.records_for(user, case),
+        can_record_hearings=bool(capacities & hearings.RECORDING_CAPACITIES) and case.state != "closed",
         can_record_parties="intake" in capacities and case.state != "closed",
         forms=defaults,
     )

@@ -14,8 +14,9 @@ from flask_login import current_user
 from .. import workflow
 from ..access import roles_required
 from ..forms.cases import ConfirmForm
-from ..forms.procedure import FeedbackForm, NoMeasureForm, PartyForm, PauseForm, StepDecisionForm
-from ..services import confirmations, deadlines, feedback, parties
+from ..forms.procedure import (FeedbackForm, HearingConfirmationForm, HearingForm, NoMeasureForm,
+                               PartyForm, PauseForm, StepDecisionForm)
+from ..services import confirmations, deadlines, feedback, hearings, parties
 from ..services.case_access import staff_case
 from ..services.case_file import open_case_file
 from ..services.casework import CaseworkRefused
@@ -134,3 +135,36 @@ def record_party(case_id):  # type: ignore[no-untyped-def]
                       "warning")
             return _back(case_id, "parties")
     return _again(case_id, "party", form)
+
+
+@bp.post("/cases/<uuid:case_id>/hearings")
+@roles_required(*CASE_ROLES)
+def record_hearing(case_id):  # type: ignore[no-untyped-def]
+    form = HearingForm(prefix="hearing")
+    if form.validate_on_submit():
+        try:
+            hearings.record_hearing(current_user, case_id, kind=form.kind.data,
+                                    heard_role=form.heard_role.data, party_id=form.party_id.data or None,
+                                    held_on=form.held_on.data, text=form.text.data)
+        except CaseworkRefused as refusal:
+            form.text.errors = [*form.text.errors, str(refusal)]
+        else:
+            flash(gettext("Record saved."), "success")
+            return _back(case_id, "hearings")
+    return _again(case_id, "hearing", form)
+
+
+@bp.post("/cases/<uuid:case_id>/hearings/<uuid:record_id>/confirmation")
+@roles_required(*CASE_ROLES)
+def confirm_hearing(case_id, record_id):  # type: ignore[no-untyped-def]
+    form = HearingConfirmationForm(prefix=f"confirm-{record_id}")
+    if form.validate_on_submit():
+        try:
+            hearings.confirm(current_user, case_id, record_id, form.confirmation.data, form.remarks.data or "")
+        except CaseworkRefused as refusal:
+            flash(str(refusal), "error")
+        else:
+            flash(gettext("Confirmation recorded."), "success")
+    else:
+        flash(gettext("Choose whether the person signed or refused to sign."), "error")
+    return _back(case_id, "hearings")
