@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from datetime import date
+
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import workflow
 from . import translated_choices
@@ -91,3 +93,45 @@ class HearingConfirmationForm(FlaskForm):
 class MinutesConfirmationForm(FlaskForm):
     remarks = TextAreaField(_l("Corrections, if anything is missing or wrong (optional)"),
                             validators=[Length(max=20_000)], **TEXT)
+
+
+STAFF_CHANNELS = [("paper", _l("On paper (a letter or a form)")), ("oral", _l("Orally (by telephone)")),
+                  ("in_person", _l("In person, at a meeting")),
+                  ("person_of_trust", _l("Through a person of trust"))]
+
+
+class ReceivedComplaintForm(FlaskForm):
+    """A complaint received outside this system, recorded by the staff member who received it."""
+
+    channel = RadioField(_l("How was the complaint received?"), choices=STAFF_CHANNELS,
+                         validators=[DataRequired(_l("Choose how the complaint was received."))])
+    received_on = DateField(_l("Date it was received"), validators=[
+        DataRequired(_l("Give the date the complaint was received."))])
+    category = SelectField(_l("What happened?"), choices=[], validate_choice=False,
+                           validators=[DataRequired(_l("Choose what best describes what happened."))])
+    narrative = TextAreaField(_l("What the complainant reported (for an oral report: the minutes)"), validators=[
+        DataRequired(_l("Write what the complainant reported.")), Length(max=20_000)], **TEXT)
+    last_incident_on = DateField(_l("Date of the last incident (if known)"), validators=[Optional()])
+    respondent = TextAreaField(_l("Who was involved (as the complainant said)"), validators=[Length(max=2000)], **TEXT)
+    witnesses = TextAreaField(_l("Witnesses (optional)"), validators=[Length(max=2000)], **TEXT)
+    wants = RadioField(_l("What does the complainant want?"), choices=[
+        ("information", _l("First, information and advice")), ("informal", _l("An informal solution")),
+        ("formal", _l("A formal investigation"))], default="formal",
+        validators=[DataRequired(_l("Choose what the complainant wants."))])
+    protection_needed = RadioField(_l("Did they ask for protection now?"), choices=[
+        ("no", _l("No")), ("yes", _l("Yes"))], default="no")
+    identity = RadioField(_l("Anonymous or with their name?"), choices=[
+        ("anonymous", _l("Anonymous")), ("identified", _l("With their name"))], default="anonymous",
+        validators=[DataRequired()])
+    name = StringField(_l("Their name"), validators=[Length(max=200)], **TEXT)
+    contact = StringField(_l("How to reach them"), validators=[Length(max=300)], **TEXT)
+
+    def validate_received_on(self, field):  # type: ignore[no-untyped-def]
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The date can't be in the future."))
+        if field.data and field.data < date(2000, 1, 1):
+            raise ValidationError(_l("Check the date."))
+
+    def validate_name(self, field):  # type: ignore[no-untyped-def]
+        if self.identity.data == "identified" and not field.data:
+            raise ValidationError(_l("Give their name, or record the complaint as anonymous."))

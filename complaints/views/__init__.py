@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
 STAFF_NAV = (
     ("cases.my_cases", N_("My cases"), {"officer", "investigator", "mediator", "decision", "appeal", "trust"}),
     ("cases.register", N_("Register"), {"coordinator"}),
+    ("procedure.record_received", N_("Record a complaint"), {"officer", "trust"}),
     ("trust.consultations_page", N_("Consultations"), {"trust"}),
     ("statistics.dashboard", N_("Statistics"), {"gem"}),
     ("audit.log", N_("Audit log"), {"auditor"}),

@@ -7,16 +7,19 @@ text kept.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
 from .. import workflow
 from ..access import roles_required
 from ..forms.cases import ConfirmForm
-from ..forms.procedure import (FeedbackForm, HearingConfirmationForm, HearingForm, NoMeasureForm,
-                               PartyForm, PauseForm, StepDecisionForm)
-from ..services import confirmations, deadlines, feedback, hearings, parties
+from ..forms.procedure import (FeedbackForm, HearingConfirmationForm, HearingForm,
+                               MinutesConfirmationForm, NoMeasureForm, PartyForm, PauseForm,
+                               ReceivedComplaintForm, StepDecisionForm)
+from ..access import public
+from ..instance import profile
+from ..services import confirmations, deadlines, feedback, hearings, parties, received
 from ..services.case_access import staff_case
 from ..services.case_file import open_case_file
 from ..services.casework import CaseworkRefused
@@ -168,3 +171,65 @@ def confirm_hearing(case_id, record_id):  # type: ignore[no-untyped-def]
     else:
         flash(gettext("Choose whether the person signed or refused to sign."), "error")
     return _back(case_id, "hearings")
+
+
+# --- complaints received outside the system -------------------------------------------------
+
+
+def _received_form() -> ReceivedComplaintForm:
+    form = ReceivedComplaintForm()
+    form.category.choices = [("", gettext("Choose"))] + [(c.code, gettext(c.label)) for c in profile().categories]
+    allowed = set().union(*(received.CHANNELS_BY_ROLE.get(r, set()) for r in current_user.roles))
+    form.channel.choices = [c for c in form.channel.choices if c[0] in allowed]
+    return form
+
+
+@bp.route("/cases/received", methods=["GET", "POST"])
+@roles_required("officer", "trust")
+def record_received():  # type: ignore[no-untyped-def]
+    form = _received_form()
+    if form.validate_on_submit():
+        try:
+            filed = received.record_received(current_user, received.Received(
+                channel=form.channel.data, received_on=form.received_on.data,
+                category=form.category.data, narrative=form.narrative.data, wants=form.wants.data,
+                anonymous=form.identity.data == "anonymous", name=form.name.data or "",
+                contact=form.contact.data or "", protection_requested=form.protection_needed.data == "yes",
+                last_incident_on=form.last_incident_on.data, respondent=form.respondent.data or "",
+                witnesses=form.witnesses.data or ""))
+        except CaseworkRefused as refusal:
+            form.channel.errors = [*form.channel.errors, str(refusal)]
+        else:
+            session["received_once"] = {"receipt": filed.receipt, "reference": filed.reference,
+                                        "oral": form.channel.data in received.ORAL_CHANNELS}
+            return redirect(url_for(".received_done"))
+    return render_template("cases/received.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/cases/received/done")
+@roles_required("officer", "trust")
+def received_done():  # type: ignore[no-untyped-def]
+    once = session.pop("received_once", None)
+    if once is None:
+        return redirect(url_for(".record_received"))
+    return render_template("cases/received_done.html", **once)
+
+
+# --- the complainant confirms the minutes of an oral report --------------------------------
+
+
+@bp.post("/track/minutes/<uuid:record_id>")
+@public
+def confirm_minutes(record_id):  # type: ignore[no-untyped-def]
+    from .public import _require_case
+
+    case_id = _require_case()
+    form = MinutesConfirmationForm(prefix="minutes")
+    if form.validate_on_submit():
+        try:
+            hearings.confirm_minutes_by_complainant(case_id, record_id, form.remarks.data or "")
+        except CaseworkRefused as refusal:
+            flash(str(refusal), "error")
+        else:
+            flash(gettext("Thank you: you have confirmed the minutes of your report."), "success")
+    return redirect(url_for("public.track_case") + "#minutes")

@@ -21,7 +21,7 @@ from ..extensions import limiter
 from ..forms.report import (CheckinForm, ComplainantMessageForm, ReasonForm, ReportForm,
                             RetaliationForm, RevealForm, TrackForm)
 from ..instance import profile
-from ..services import followup, intake, outcomes
+from ..services import followup, hearings, intake, outcomes
 from ..services.case_access import CaseNotFound, case_id_for_receipt, open_for_complainant, read_attachment
 from ..services.auditing import COMPLAINANT
 from .helpers import download_response, uploaded_files
@@ -177,6 +177,7 @@ def track_case(message_form=None, retaliation_form=None, reveal_form=None, check
         checkin_form=checkin_form or CheckinForm(formdata=None),
         reason_form=ReasonForm(formdata=None), category=profile().category(case.category),
         notice=_notice(content), outcome=outcomes.complainant_outcome(case),
+        minutes=hearings.minutes_for_complainant(case),
     ), status_code
 
 
