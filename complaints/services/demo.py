@@ -18,8 +18,9 @@ from .. import workflow
 from ..crypto import new_receipt, receipt_index
 from ..extensions import db
 from ..instance import keyring, profile
-from ..models import (Assignment, Case, CaseParty, Consultation, Message, ProtectiveMeasure,
-                      Unit, User)
+from ..models import (Assignment, Case, CaseParty, CaseRecord, Consultation, Deadline,
+                      DeadlinePause, FeedbackRecord, Message, ProtectiveMeasure, Transition, Unit,
+                      User)
 from . import accounts, auditing
 from .case_access import new_case_key
 from .transitions import TransitionInputs, initial_deadlines, replay
@@ -218,9 +219,13 @@ def _demo_case(rng: random.Random, index: int, category: str, staff: dict[str, l
     db.session.flush()
     party = CaseParty(id=uuid.uuid4(), case_id=case_id, kind="respondent", unit_id=respondent_unit.id,
                       rank_band=case.respondent_rank_band, sex=case.respondent_sex,
-                      relation=case.respondent_relation)
+                      relation=case.respondent_relation, staff_status="unit",
+                      commands_unit=case.respondent_rank_band == "senior_officer" and rng.random() < 0.5,
+                      recorded_at=submitted)
     party.details_enc = cipher.seal("case_parties", "details_enc", party.id, "Invented respondent")
     db.session.add(party)
+    if not anonymous and forced is None and rng.random() < 0.06:
+        _oral(case, cipher, staff["officer"][0], narrative, submitted, confirmed=rng.random() < 0.6)
     db.session.add_all(initial_deadlines(case_id, submitted, case.protection_requested))
     auditing.record("case.submit", case_id=case_id, actor=auditing.COMPLAINANT,
                     detail={"reference": case.reference, "category": category, "demo": True})
@@ -237,6 +242,7 @@ def _demo_case(rng: random.Random, index: int, category: str, staff: dict[str, l
                                   capacity=capacity, assigned_at=submitted))
     db.session.commit()
     _walk(rng, case, category_info, team, submitted, now, forced)
+    _procedure_records(rng, case, team, now)
 
 
 def _walk(rng, case, category_info, team, submitted, now, forced=None) -> None:  # type: ignore[no-untyped-def]
@@ -296,17 +302,88 @@ def _actor_for(rule: workflow.Rule, team: dict[str, User]) -> User:
 
 
 def _feedback(case: Case, officer: User, at: datetime) -> None:
+    """A first message, then (later) feedback as the law defines it: the action taken, with
+    its grounds (EU 2019/1937 Art. 5(13)); only the latter meets the feedback clock."""
     from .case_access import cipher_for
 
+    cipher = cipher_for(case)
     message = Message(id=uuid.uuid4(), case_id=case.id, author_kind="staff",
                       author_user_id=officer.id, created_at=at)
-    message.body_enc = cipher_for(case).seal(
+    message.body_enc = cipher.seal(
         "messages", "body_enc", message.id,
         "Thank you for your report. I am the officer handling it; you can write to me here.")
     db.session.add(message)
-    if case.first_feedback_at is None:
-        case.first_feedback_at = at
+    given = at + timedelta(days=6)
+    if given < datetime.now(timezone.utc) and case.state not in ("submitted", "withdrawn"):
+        action = ("investigation" if case.route == "investigation" else
+                  "mediation" if case.route == "mediation" else "assessment")
+        feedback = Message(id=uuid.uuid4(), case_id=case.id, author_kind="staff",
+                           author_user_id=officer.id, created_at=given)
+        feedback.body_enc = cipher.seal("messages", "body_enc", feedback.id, FEEDBACK_TEXTS[action])
+        db.session.add(feedback)
+        db.session.flush()
+        db.session.add(FeedbackRecord(id=uuid.uuid4(), case_id=case.id, message_id=feedback.id,
+                                      action=action, given_by_id=officer.id, given_at=given))
+        if case.first_feedback_at is None:
+            case.first_feedback_at = given
+        for deadline in db.session.execute(select(Deadline).where(
+                Deadline.case_id == case.id, Deadline.kind == "feedback",
+                Deadline.met_at.is_(None))).scalars():
+            deadline.met_at, deadline.ending = given, "met"
     db.session.commit()
+
+
+FEEDBACK_TEXTS = {
+    "investigation": "A formal investigation is under way.\n\nThe investigator will hear you, the person you named and the two witnesses in the coming weeks. You will be told the outcome.",
+    "mediation": "Mediation has been offered or is under way.\n\nYou and the other person both agreed to mediation; a mediator from the list will contact you.",
+    "assessment": "Your report is being assessed.\n\nWe are checking the duty rosters you mentioned before choosing how to handle your report.",
+}
+
+
+def _procedure_records(rng: random.Random, case: Case, team: dict[str, User], now: datetime) -> None:
+    """What a real case accumulates: hearings and statements once investigated, and now and
+    then a clock paused for a party's sick leave."""
+    from .case_access import cipher_for
+
+    cipher = cipher_for(case)
+    investigated = db.session.execute(select(Transition.at).where(
+        Transition.case_id == case.id, Transition.to_state == "formal_investigation")
+        .order_by(Transition.at).limit(1)).scalar_one_or_none()
+    if investigated is not None:
+        for days, role, kind, text in (
+                (3, "complainant", "hearing", "Heard the complainant. She repeated the account in her report and named two witnesses."),
+                (6, "witness", "witness_statement", "I was on the same shift. I heard him say those words twice and saw her leave in tears.")):
+            held = investigated + timedelta(days=days)
+            if held >= now:
+                continue
+            record = CaseRecord(id=uuid.uuid4(), case_id=case.id, kind=kind, heard_role=role,
+                                held_at=held, recorded_by_id=team["investigator"].id, recorded_at=held,
+                                confirmation="signed", confirmed_at=held)
+            record.text_enc = cipher.seal("case_records", "text_enc", record.id, text)
+            db.session.add(record)
+    running = db.session.execute(select(Deadline).where(
+        Deadline.case_id == case.id, Deadline.kind == "investigation", Deadline.met_at.is_(None))).scalar_one_or_none()
+    if running is not None and rng.random() < 0.3:
+        paused_at = min(running.created_at + timedelta(days=5), now - timedelta(hours=2))
+        running.met_at, running.ending = paused_at, "paused"
+        pause = DeadlinePause(id=uuid.uuid4(), case_id=case.id, kind="investigation",
+                              paused_deadline_id=running.id, reason_code="sick_leave",
+                              paused_at=paused_at, paused_by_id=team["intake"].id)
+        pause.reason_enc = cipher.seal("deadline_pauses", "reason_enc", pause.id,
+                                       "The respondent is on sick leave until the end of the month.")
+        db.session.add(pause)
+    db.session.commit()
+
+
+def _oral(case: Case, cipher, officer: User, narrative: str, at: datetime, confirmed: bool) -> None:  # type: ignore[no-untyped-def]
+    """A complaint made orally to an officer: its minutes, confirmed by the complainant or not."""
+    case.channel, case.registered_by_id, case.registered_at = "oral", officer.id, at
+    record = CaseRecord(id=uuid.uuid4(), case_id=case.id, kind="report_minutes",
+                        heard_role="complainant", held_at=at, recorded_by_id=officer.id,
+                        recorded_at=at, confirmation="confirmed_online" if confirmed else "",
+                        confirmed_at=at + timedelta(days=1) if confirmed else None)
+    record.text_enc = cipher.seal("case_records", "text_enc", record.id, narrative)
+    db.session.add(record)
 
 
 def _measure(case: Case, decider: User, at: datetime) -> None:
