@@ -105,7 +105,7 @@ class ReceivedComplaintForm(FlaskForm):
 
     channel = RadioField(_l("How was the complaint received?"), choices=STAFF_CHANNELS,
                          validators=[DataRequired(_l("Choose how the complaint was received."))])
-    received_on = DateField(_l("Date it was received"), validators=[
+    received_on = DateField(_l("Date it was received"), default=date.today, validators=[
         DataRequired(_l("Give the date the complaint was received."))])
     category = SelectField(_l("What happened?"), choices=[], validate_choice=False,
                            validators=[DataRequired(_l("Choose what best describes what happened."))])

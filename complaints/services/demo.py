@@ -25,6 +25,8 @@ from . import accounts, auditing
 from .case_access import new_case_key
 from .transitions import TransitionInputs, initial_deadlines, replay
 
+CASE_HANDLING_ROLES = ("officer", "investigator", "mediator", "decision", "appeal", "trust",
+                       "coordinator")
 DEMO_ROLES = ("officer", "investigator", "mediator", "decision", "appeal", "trust",
               "coordinator", "gem", "auditor", "admin")
 
@@ -39,6 +41,9 @@ UNITS = (
     ("Training Command", "training", "General Staff"),
     ("Military Academy", "training", "Training Command"),
     ("Logistics Command", "logistics", "General Staff"),
+    # complaint handlers sit outside the chain of command of the units they handle complaints
+    # from, like the MoD's Inspector General (BiH) or Defence Inspection (N. Macedonia)
+    ("Defence Inspectorate", "ministry", None),
 )
 
 NARRATIVES = {
@@ -131,7 +136,7 @@ def build_demo(case_count: int = 300, seed: int = 2026) -> list[DemoAccount]:
         for number in (1, 2) if role in ("officer", "coordinator", "investigator") else (1,):
             username = f"demo-{role}{number if number > 1 else ''}"
             password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
-            unit = rng.choice(units[1:]).id
+            unit = units[-1].id if role in CASE_HANDLING_ROLES else rng.choice(units[1:-1]).id
             user, uri = accounts.create_user(username, password, [role],
                                              display_name=f"Demo {role.title()} {number}",
                                              email=f"{username}@example.invalid", unit_id=unit)
@@ -189,7 +194,7 @@ def _demo_case(rng: random.Random, index: int, category: str, staff: dict[str, l
     anonymous = rng.random() < 0.35 and forced is None
     case_id = uuid.uuid4()
     data_key, cipher = new_case_key(case_id)
-    respondent_unit = rng.choice(units[2:])
+    respondent_unit = rng.choice(units[2:-1])
     case = Case(
         id=case_id, reference=f"DEMO-{submitted:%Y}-{index + 1:04d}",
         receipt_hmac=receipt_index(keyring().index_key, new_receipt()), data_key_id=data_key.id,
@@ -234,7 +239,9 @@ def _demo_case(rng: random.Random, index: int, category: str, staff: dict[str, l
     # Most cases have an intake officer; a few wait in the register unassigned.
     if forced is None and rng.random() < 0.08:
         return
-    team = {capacity: rng.choice(staff[role]) for capacity, role in (
+    # The cases that cover every state go to the first account of each role, so each demo
+    # account finds a case resting in every state it acts in.
+    team = {capacity: staff[role][0] if forced else rng.choice(staff[role]) for capacity, role in (
         ("intake", "officer"), ("investigator", "investigator"), ("mediator", "mediator"),
         ("decision", "decision"), ("appeal", "appeal"))}
     for capacity, user in team.items():

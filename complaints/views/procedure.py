@@ -136,6 +136,8 @@ def record_party(case_id):  # type: ignore[no-untyped-def]
                 flash(gettext("Because of this, these people are no longer on this case: %(names)s. "
                               "A coordinator assigns someone else.", names=", ".join(recorded.removed)),
                       "warning")
+            if (current_user.display_name or current_user.username) in recorded.removed:
+                return redirect(url_for("cases.my_cases"))
             return _back(case_id, "parties")
     return _again(case_id, "party", form)
 

@@ -163,3 +163,17 @@ def test_a_linked_case_inherits_exclusions_respondents_and_the_exclusion_list(ap
     for user_id, capacity in [(excluded, "intake"), (suspect, "investigator")]:
         refused = assign_via_register(world["coordinator"], child_id, user_id, capacity)
         assert refused.status_code == 400 and "can never be assigned" in refused.get_data(as_text=True)
+
+
+def test_an_officer_who_finds_himself_in_the_chain_steps_off_the_case(app, world):
+    with app.app_context():
+        user = db.session.execute(select(User).where(User.username == "olivera")).scalar_one()
+        user.unit_id = world["units"]["brigade"]
+        db.session.commit()
+    page = f"/cases/{world['case_id']}"
+    token = csrf_token(world["officer"], page)
+    response = world["officer"].post(f"{page}/parties", data={
+        "party-csrf_token": token, "party-kind": "respondent", "party-who": "unit",
+        "party-unit_id": world["units"]["battalion"]})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/cases")
+    assert world["officer"].get(page).status_code == 404
