@@ -98,9 +98,12 @@ def _rows(query: Select, filters: Filters) -> list[CaseRow]:
     assignees = _assignees(case_ids)
     now = datetime.now(timezone.utc)
     rows = []
+    feedback_clocks = {case_id: due for (case_id, due), kind in kinds.items() if kind == "feedback"}
     for case, due in results:
-        feedback_due = (case.acknowledged_at + timedelta(days=FEEDBACK_DAYS)
-                        if case.acknowledged_at else None)
+        # the running feedback clock (three months from acknowledgement, or from the end of the
+        # 7-day period when none was sent: EU 2019/1937 Art. 9(1)(f))
+        feedback_due = feedback_clocks.get(case.id) or (
+            case.acknowledged_at + timedelta(days=FEEDBACK_DAYS) if case.acknowledged_at else None)
         if case.first_feedback_at is not None:
             feedback = "given"
         elif feedback_due is None or case.state == "closed":
