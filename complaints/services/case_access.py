@@ -176,9 +176,11 @@ def open_for_complainant(case_id: uuid.UUID, purpose: str = "track") -> CaseCont
 
 
 def read_attachment(case: Case, attachment_id: uuid.UUID | str, *, actor: str | None = None,
-                    include_staff_only: bool = True) -> tuple[AttachmentView, Iterator[bytes]]:
+                    include_staff_only: bool = True,
+                    readable: frozenset[str] | None = None) -> tuple[AttachmentView, Iterator[bytes]]:
     """Decrypt one attachment of a case the caller was already cleared for (staff_case or
-    the complainant's receipt session). Audited; raises CaseNotFound for a foreign id."""
+    the complainant's receipt session). Audited; raises CaseNotFound for a foreign id, and
+    for a file of a sealed note (policy.READING_PARTS) the caller may not read."""
     try:
         attachment = db.session.get(Attachment, uuid.UUID(str(attachment_id)))
     except ValueError:
@@ -186,6 +188,8 @@ def read_attachment(case: Case, attachment_id: uuid.UUID | str, *, actor: str | 
     if attachment is None or attachment.case_id != case.id:
         raise CaseNotFound(str(attachment_id))
     if not include_staff_only and _is_internal(attachment):
+        raise CaseNotFound(str(attachment_id))
+    if _seal(attachment) and _seal(attachment) not in (readable or frozenset()):
         raise CaseNotFound(str(attachment_id))
     cipher = cipher_for(case)
     directory = current_app.config["ATTACHMENTS_DIR"]
@@ -202,6 +206,13 @@ def _guarded_chunks(case_id: uuid.UUID, directory: str, attachment_id: uuid.UUID
                     key: bytes) -> Iterator[bytes]:
     with integrity_alarm(case_id):
         yield from attachment_store.read(directory, attachment_id, key)
+
+
+def _seal(attachment: Attachment) -> str:
+    if attachment.message_id is None:
+        return ""
+    message = db.session.get(Message, attachment.message_id)
+    return message.seal if message else ""
 
 
 def _is_internal(attachment: Attachment) -> bool:

@@ -14,6 +14,7 @@ from ..access import roles_required
 from ..forms.cases import (AssignForm, CaseFilterForm, ConfirmForm, ConsentForm, ExceptionForm,
                            MeasureForm, MessageForm, RetaliationForm, TransitionForm)
 from ..instance import profile
+from ..policy import readable_parts
 from ..services import assignments, case_lists, casework, procedure_panel, transitions
 from ..services.case_access import read_attachment, staff_case
 from ..services.case_file import open_case_file
@@ -194,7 +195,7 @@ def recuse(case_id):  # type: ignore[no-untyped-def]
 @roles_required(*CASE_ROLES)
 def download(case_id, attachment_id) -> Response:  # type: ignore[no-untyped-def]
     case = staff_case(current_user, case_id, "case.read")
-    view, chunks = read_attachment(case, attachment_id)
+    view, chunks = read_attachment(case, attachment_id, readable=readable_parts(current_user, case))
     return download_response(view, chunks)
 
 

@@ -71,3 +71,29 @@ def test_what_was_said_in_a_failed_mediation_is_sealed(app):
         assert "Mediation failed or discontinued" in page
     mediator_page = page_for(app, mediator, case_id)
     assert "session-canary" in mediator_page and "failure-canary" in mediator_page
+
+
+def test_a_sealed_notes_file_does_not_download_by_its_id(app, staff_client):
+    """An investigator who learns the id of a file the mediator attached to a note still gets
+    404: the seal holds at the download too."""
+    import uuid
+
+    from complaints.models import Attachment
+    from complaints.services.case_access import cipher_for
+
+    client, investigator = staff_client("investigator", username="ivan")
+    with app.test_request_context():
+        mediator = make_staff("mira", ["mediator"])
+        case, _ = make_case(category="MOBBING")
+        assign(case, mediator, "mediator")
+        assign(case, db.session.merge(investigator), "investigator")
+        note = casework.send_message(mediator, case.id, "session notes", internal=True)
+        attachment = Attachment(id=uuid.uuid4(), case_id=case.id, message_id=note.id,
+                                uploaded_by_kind="staff", uploaded_by_id=mediator.id,
+                                content_type="text/plain", size=1)
+        attachment.filename_enc = cipher_for(case).seal("attachments", "filename_enc", attachment.id,
+                                                        "notes.txt")
+        db.session.add(attachment)
+        db.session.commit()
+        attachment_id, case_id = attachment.id, case.id
+    assert client.get(f"/cases/{case_id}/files/{attachment_id}").status_code == 404
