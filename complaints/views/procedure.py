@@ -7,7 +7,8 @@ text kept.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -205,7 +206,8 @@ def record_received():  # type: ignore[no-untyped-def]
             session["received_once"] = {"receipt": filed.receipt, "reference": filed.reference,
                                         "oral": form.channel.data in received.ORAL_CHANNELS}
             return redirect(url_for(".received_done"))
-    return render_template("cases/received.html", form=form), 400 if form.errors else 200
+    return render_template("cases/received.html", form=form,
+                           idle_minutes=current_app.config["STAFF_IDLE_MINUTES"]), 400 if form.errors else 200
 
 
 @bp.get("/cases/received/done")

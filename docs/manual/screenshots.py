@@ -99,7 +99,7 @@ def open_first_action(page: Page, base: str) -> None:
 def scroll_to(selector: str, open_details: bool = False) -> Step:
     def step(page: Page, base: str) -> None:
         if open_details:
-            page.locator(f"{selector} details.action summary").first.click()
+            page.locator(f"{selector} details.record-form summary").first.click()
         page.locator(selector).scroll_into_view_if_needed()
         page.evaluate(f"() => document.querySelector('{selector}').scrollIntoView()")
     return step
