@@ -225,9 +225,11 @@ def received_done():  # type: ignore[no-untyped-def]
 @bp.post("/track/minutes/<uuid:record_id>")
 @public
 def confirm_minutes(record_id):  # type: ignore[no-untyped-def]
-    from .public import _require_case
+    from .public import _tracked_case_id
 
-    case_id = _require_case()
+    case_id = _tracked_case_id()
+    if case_id is None:
+        return redirect(url_for("public.track"))
     form = MinutesConfirmationForm(prefix="minutes")
     if form.validate_on_submit():
         try:

@@ -93,3 +93,11 @@ def test_a_person_of_trust_records_only_what_reached_them(app, staff_client):
 def test_other_roles_cannot_record_complaints(app, staff_client):
     coordinator, _ = staff_client("coordinator")
     assert coordinator.get("/cases/received").status_code == 404
+
+
+def test_confirming_minutes_without_an_open_case_goes_back_to_the_receipt_form(app):
+    client = app.test_client()
+    token = csrf_token(client, "/track")
+    response = client.post("/track/minutes/5f0e0b48-8b55-4f0c-9b27-5b1bb5b1b1b1",
+                           data={"minutes-csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/track")
