@@ -15,6 +15,9 @@ CHANNELS = {
     "online_identified": N_("online, with name"),
     "on_behalf": N_("on behalf of someone else"),
     "person_of_trust": N_("through a person of trust"),
+    "paper": N_("on paper"),
+    "oral": N_("orally, with minutes"),
+    "in_person": N_("in person, with minutes"),
 }
 WANTS = {
     "information": N_("information and advice first"),

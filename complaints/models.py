@@ -298,6 +298,11 @@ class Case(Base):
     complainant_notice_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     appeal_grounds_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     appeal_reasoning_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    disciplinary_waiver_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # why not started
+
+    # a complaint received on paper, orally, in person or through a person of trust
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     data_key: Mapped[DataKey] = relationship()
     exclusions: Mapped[list[CaseExclusion]] = relationship(cascade="all, delete-orphan")
@@ -315,19 +320,24 @@ class CaseExclusion(Base):
 
 
 class CaseParty(Base):
-    """A respondent or witness. Identifying details are encrypted; coarse bands are clear."""
+    """A respondent, a further complainant or a witness. Identifying details are encrypted;
+    the staff account and unit are clear because the conflict-of-interest checks read them."""
 
     __tablename__ = "case_parties"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # respondent | witness
+    kind: Mapped[str] = mapped_column(String(20))  # respondent | complainant | witness
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # when a staff account
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     rank_band: Mapped[str] = mapped_column(String(20), default="")
     sex: Mapped[str] = mapped_column(String(10), default="")
     relation: Mapped[str] = mapped_column(String(20), default="")
     details_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    staff_status: Mapped[str] = mapped_column(String(12), default="")  # account | unit | not_staff | ""
+    commands_unit: Mapped[bool] = mapped_column(Boolean, default=False)  # heads ``unit_id``
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Assignment(Base):
@@ -356,6 +366,7 @@ class Message(Base):
     body_enc: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seal: Mapped[str] = mapped_column(String(20), default="")  # "mediation": Serbia Art. 17
 
 
 class Attachment(Base):
@@ -393,10 +404,15 @@ class Transition(Base):
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason_code: Mapped[str] = mapped_column(String(40), default="")
     reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    notice_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # what the complainant is told
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Deadline(Base):
+    """A running clock (workflow.CLOCKS). ``met_at`` is when it stopped running; ``ending``
+    says how: met (the duty was done, late when after ``due_at``), moot (it no longer applied)
+    or paused (a DeadlinePause continues it in a new row when resumed)."""
+
     __tablename__ = "deadlines"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -405,6 +421,97 @@ class Deadline(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ending: Mapped[str] = mapped_column(String(10), default="")  # "" | met | moot | paused
+    extended_from: Mapped[datetime | None] = mapped_column(UTCDateTime)  # due date before an extension
+
+
+class DeadlinePause(Base):
+    """A clock paused with a reason (a party's sick leave, a criminal procedure running).
+    Pausing ends the running row (ending "paused"); resuming starts a new row with the time
+    that was left."""
+
+    __tablename__ = "deadline_pauses"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    paused_deadline_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("deadlines.id"))
+    resumed_deadline_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("deadlines.id"))
+    reason_code: Mapped[str] = mapped_column(String(30))
+    reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    paused_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    paused_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resumed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class FeedbackRecord(Base):
+    """Feedback as the law defines it (EU 2019/1937 Art. 5(13)): the action envisaged or
+    taken, sent to the complainant as ``message_id`` with its grounds."""
+
+    __tablename__ = "feedback_records"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    message_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("messages.id"))
+    action: Mapped[str] = mapped_column(String(30))
+    given_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PendingStep(Base):
+    """A step a second assignee must confirm before it takes effect (a rejection as
+    time-barred). The requester's reasons and notice wait here, sealed."""
+
+    __tablename__ = "pending_steps"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    code: Mapped[str] = mapped_column(String(40), default="")
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    notice_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ExternalReferral(Base):
+    """A case passed to a body outside the organisation: which, when, its reference, and
+    whether the complainant consented."""
+
+    __tablename__ = "external_referrals"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    body: Mapped[str] = mapped_column(String(40))
+    referred_on: Mapped[date] = mapped_column(Date)
+    reference_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    consent: Mapped[str] = mapped_column(String(20))  # given | refused | not_asked
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CaseRecord(Base):
+    """Minutes of an oral report, of a hearing, or a witness statement: who was heard, when,
+    by whom, and the heard person's confirmation (EU 2019/1937 Art. 18)."""
+
+    __tablename__ = "case_records"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # report_minutes | hearing | witness_statement
+    party_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case_parties.id"))
+    heard_role: Mapped[str] = mapped_column(String(20))  # complainant | respondent | witness
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    text_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    confirmation: Mapped[str] = mapped_column(String(20), default="")  # signed | confirmed_online | refused
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remarks_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # the heard person's remarks
 
 
 class ProtectiveMeasure(Base):

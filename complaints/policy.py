@@ -47,6 +47,17 @@ ASSIGNEE_ACTIONS = frozenset({"case.read", "case.message", "case.note", "case.at
 CAPACITY_ACTIONS: dict[str, frozenset[str]] = {
     "case.export": frozenset({"intake", "decision"}),
 }
+# Parts of a case's content that only some capacities read, inside the case: the
+# investigation (its report, the reasons for extending it, hearing records and statements) is
+# not for the person of trust; what was said in mediation is for the mediator alone (Serbia
+# Art. 17: "tajna su i mogu se saopštavati samo učesnicima u postupku").
+READING_PARTS: dict[str, frozenset[str]] = {
+    "investigation": frozenset({"intake", "investigator", "decision", "appeal"}),
+    "mediation": frozenset({"mediator"}),
+}
+# Steps whose reasons belong to one of those parts.
+STEP_PARTS = {"submit_report": "investigation", "extend_investigation": "investigation",
+              "end_mediation": "mediation", "extend_mediation": "mediation"}
 
 
 def active_capacities(user: Any, case: Case) -> set[str]:
@@ -67,6 +78,12 @@ def active_capacities(user: Any, case: Case) -> set[str]:
     if conflicting_roles(roles):
         return set()
     return {capacity for capacity in rows if CAPACITY_ROLES.get(capacity) in roles}
+
+
+def readable_parts(user: Any, case: Case) -> frozenset[str]:
+    """The restricted parts of ``case`` that ``user`` may read (READING_PARTS)."""
+    capacities = active_capacities(user, case)
+    return frozenset(part for part, allowed in READING_PARTS.items() if capacities & allowed)
 
 
 def allowed(user: Any, action: str, case: Case | None = None) -> bool:
@@ -102,12 +119,22 @@ class Conflict:
         return f"Conflict({self.code!r})"
 
 
+# Parties of a case who can never handle it, by the kind of party they are.
+PARTY_CONFLICTS = (
+    ("respondent", "respondent", N_("is named as a respondent in this case")),
+    ("complainant", "complainant", N_("is a complainant in this case")),
+    ("witness", "witness", N_("is a witness in this case")),
+)
+
+
 def assignment_conflicts(user: Any, case: Case) -> list[Conflict]:
     """Conflicts that prevent assigning ``user`` to ``case`` (prevented, not only declared).
 
-    The respondent, anyone the complainant excluded and anyone who recused can never be
-    assigned. Staff of the respondent's unit or of its chain of command above it can be
-    assigned only with an exception approved by a second coordinator.
+    The respondents, further complainants and witnesses recorded with a staff account, anyone
+    the complainant excluded and anyone who recused can never be assigned, nor anyone serving
+    in a unit a respondent commands (a complaint against a commander goes outside the chain of
+    command). Staff of a respondent's unit or of its chain of command above it can be assigned
+    only with an exception approved by a second coordinator.
     """
     from .models import CaseExclusion, CaseParty, Unit
 
@@ -115,11 +142,11 @@ def assignment_conflicts(user: Any, case: Case) -> list[Conflict]:
     if session is None:
         return [Conflict("unknown", N_("The case could not be checked."), True)]
     found: list[Conflict] = []
-    respondents = list(session.execute(
-        select(CaseParty).where(CaseParty.case_id == case.id, CaseParty.kind == "respondent")
-    ).scalars())
-    if any(p.user_id == user.id for p in respondents):
-        found.append(Conflict("respondent", N_("is named as a respondent in this case"), True))
+    parties = list(session.execute(select(CaseParty).where(CaseParty.case_id == case.id)).scalars())
+    respondents = [p for p in parties if p.kind == "respondent"]
+    for kind, code, text in PARTY_CONFLICTS:
+        if any(p.user_id == user.id for p in parties if p.kind == kind):
+            found.append(Conflict(code, text, True))
     if session.get(CaseExclusion, (case.id, user.id)) is not None:
         found.append(Conflict("excluded", N_("was excluded by the complainant"), True))
     if session.execute(select(Assignment.id).where(
@@ -127,15 +154,32 @@ def assignment_conflicts(user: Any, case: Case) -> list[Conflict]:
             Assignment.recused.is_(True)).limit(1)).first():
         found.append(Conflict("recused", N_("recused from this case"), True))
     if user.unit_id is not None:
+        commanded = _units_below(session, {p.unit_id for p in respondents if p.commands_unit} - {None})
+        if user.unit_id in commanded:
+            found.append(Conflict("commander", N_(
+                "serves under the respondent, who commands their unit: a complaint against a "
+                "commander or head of unit is handled outside their chain of command"), True))
         chain: set[int] = set()
         for start in {case.respondent_unit_id, *(p.unit_id for p in respondents)} - {None}:
             unit = session.get(Unit, start)
             while unit is not None and unit.id not in chain:
                 chain.add(unit.id)
                 unit = session.get(Unit, unit.parent_id) if unit.parent_id else None
-        if user.unit_id in chain:
+        if user.unit_id in chain and user.unit_id not in commanded:
             found.append(Conflict("unit_chain", N_("serves in the respondent's unit or in its chain "
                                      "of command"), False))
+    return found
+
+
+def _units_below(session: Any, tops: set[int]) -> set[int]:
+    """The units ``tops`` and every unit under them."""
+    from .models import Unit
+
+    found, frontier = set(tops), set(tops)
+    while frontier:
+        children = set(session.execute(select(Unit.id).where(Unit.parent_id.in_(frontier))).scalars())
+        frontier = children - found
+        found |= frontier
     return found
 
 

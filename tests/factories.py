@@ -9,7 +9,7 @@ from complaints.extensions import db
 from complaints.instance import keyring
 from complaints.models import Assignment, Case, User, UserRole
 from complaints.services.case_access import new_case_key
-from complaints.services.transitions import initial_deadline
+from complaints.services.transitions import initial_deadlines
 
 
 def make_staff(username: str, roles: list[str], unit_id: int | None = None) -> User:
@@ -39,7 +39,7 @@ def make_case(*, category: str = "MOBBING", anonymous: bool = False,
     case.narrative_enc = cipher.seal("cases", "narrative_enc", case_id, narrative)
     db.session.add(case)
     db.session.flush()
-    db.session.add(initial_deadline(case_id, submitted_at))
+    db.session.add_all(initial_deadlines(case_id, submitted_at))
     db.session.commit()
     return case, receipt
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
+                     StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .. import workflow
@@ -38,6 +38,18 @@ class TransitionForm(FlaskForm):
     disciplinary_referral = BooleanField(_l("Order a disciplinary procedure (reasonable suspicion)"))
     complainant_notice = TextAreaField(_l("What the complainant is told"),
                                        validators=[Length(max=TEXT_LIMIT)])
+    disciplinary = RadioField(_l("Disciplinary proceedings"), choices=translated_choices(workflow.DISCIPLINARY_CHOICES),
+                              validate_choice=False, validators=[Optional()])
+    disciplinary_reasons = TextAreaField(_l("Why no disciplinary proceedings (kept encrypted)"),
+                                         validators=[Length(max=TEXT_LIMIT)])
+    referral_body = SelectField(_l("Referred to"), choices=[("", _l("Choose"))] + translated_choices(workflow.REFERRAL_BODIES),
+                                validate_choice=False)
+    referral_consent = SelectField(_l("The complainant's consent"),
+                                   choices=[("", _l("Choose"))] + translated_choices(workflow.REFERRAL_CONSENT),
+                                   validate_choice=False)
+    referral_on = DateField(_l("Date of the referral"), validators=[Optional()])
+    referral_reference = StringField(_l("The body's reference number (kept encrypted)"),
+                                     validators=[Length(max=200)])
 
 
 class MessageForm(FlaskForm):

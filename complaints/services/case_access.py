@@ -22,7 +22,7 @@ from ..crypto import FieldCipher, IntegrityFailure, new_data_key, normalise_rece
 from ..extensions import db
 from ..instance import keyring
 from ..models import Attachment, Case, CaseParty, DataKey, Message
-from ..policy import allowed
+from ..policy import READING_PARTS, STEP_PARTS, allowed, readable_parts
 from . import auditing
 
 # Free-text and identifying columns of a case, by the name used in CaseContent.fields.
@@ -83,6 +83,12 @@ class CaseContent:
     parties: list[PartyView] = field(default_factory=list)
     messages: list[MessageView] = field(default_factory=list)
     attachments: list[AttachmentView] = field(default_factory=list)
+    readable: frozenset[str] = frozenset(READING_PARTS)  # restricted parts this reader may see
+
+    def may_read_step(self, action: str) -> bool:
+        """Whether the reasons of a step of ``action`` are for this reader (policy.STEP_PARTS)."""
+        part = STEP_PARTS.get(action)
+        return part is None or part in self.readable
 
 
 # --- keys --------------------------------------------------------------------------------
@@ -154,7 +160,7 @@ def _get_case(case_id: uuid.UUID | str) -> Case | None:
 def open_for_staff(user: Any, case_id: uuid.UUID | str, purpose: str = "view") -> CaseContent:
     """Policy check, decryption of everything the assignee may read, and the audit entry."""
     case = staff_case(user, case_id, "case.read")
-    content = _decrypt(case, include_internal=True)
+    content = _decrypt(case, include_internal=True, readable=readable_parts(user, case))
     auditing.record("case.read", case_id=case.id, detail={"purpose": purpose})
     db.session.commit()
     return content
@@ -187,9 +193,11 @@ def open_for_complainant(case_id: uuid.UUID, purpose: str = "track") -> CaseCont
 
 
 def read_attachment(case: Case, attachment_id: uuid.UUID | str, *, actor: str | None = None,
-                    include_staff_only: bool = True) -> tuple[AttachmentView, Iterator[bytes]]:
+                    include_staff_only: bool = True,
+                    readable: frozenset[str] | None = None) -> tuple[AttachmentView, Iterator[bytes]]:
     """Decrypt one attachment of a case the caller was already cleared for (staff_case or
-    the complainant's receipt session). Audited; raises CaseNotFound for a foreign id."""
+    the complainant's receipt session). Audited; raises CaseNotFound for a foreign id, and
+    for a file of a sealed note (policy.READING_PARTS) the caller may not read."""
     try:
         attachment = db.session.get(Attachment, uuid.UUID(str(attachment_id)))
     except ValueError:
@@ -197,6 +205,8 @@ def read_attachment(case: Case, attachment_id: uuid.UUID | str, *, actor: str | 
     if attachment is None or attachment.case_id != case.id:
         raise CaseNotFound(str(attachment_id))
     if not include_staff_only and _is_internal(attachment):
+        raise CaseNotFound(str(attachment_id))
+    if _seal(attachment) and _seal(attachment) not in (readable or frozenset()):
         raise CaseNotFound(str(attachment_id))
     cipher = cipher_for(case)
     directory = current_app.config["ATTACHMENTS_DIR"]
@@ -215,6 +225,13 @@ def _guarded_chunks(case_id: uuid.UUID, directory: str, attachment_id: uuid.UUID
         yield from attachment_store.read(directory, attachment_id, key)
 
 
+def _seal(attachment: Attachment) -> str:
+    if attachment.message_id is None:
+        return ""
+    message = db.session.get(Message, attachment.message_id)
+    return message.seal if message else ""
+
+
 def _is_internal(attachment: Attachment) -> bool:
     if attachment.message_id is None:
         return False
@@ -222,7 +239,8 @@ def _is_internal(attachment: Attachment) -> bool:
     return bool(message and message.internal)
 
 
-def _decrypt(case: Case, *, include_internal: bool) -> CaseContent:
+def _decrypt(case: Case, *, include_internal: bool,
+             readable: frozenset[str] = frozenset()) -> CaseContent:
     cipher = cipher_for(case)
     with integrity_alarm(case.id):
         fields = {
@@ -239,7 +257,8 @@ def _decrypt(case: Case, *, include_internal: bool) -> CaseContent:
         query = select(Message).where(Message.case_id == case.id)
         if not include_internal:
             query = query.where(Message.internal.is_(False))
-        messages = list(db.session.execute(query.order_by(Message.created_at)).scalars())
+        messages = [m for m in db.session.execute(query.order_by(Message.created_at)).scalars()
+                    if not m.seal or m.seal in readable]
         visible_ids = {m.id for m in messages}
         attachment_rows = db.session.execute(
             select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.created_at)
@@ -259,7 +278,7 @@ def _decrypt(case: Case, *, include_internal: bool) -> CaseContent:
             for m in messages
         ]
     return CaseContent(case=case, fields=fields, parties=parties, messages=message_views,
-                       attachments=attachments)
+                       attachments=attachments, readable=readable)
 
 
 def _attachment_view(cipher: FieldCipher, a: Attachment) -> AttachmentView:

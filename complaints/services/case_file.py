@@ -29,9 +29,13 @@ RECORD_COLUMNS = {
     "extension_reason": N_("Reasons for extending the investigation"),
     "decision_reasoning": N_("Decision: reasoning"),
     "complainant_notice": N_("Decision: what the complainant is told"),
+    "disciplinary_waiver": N_("Decision: why no disciplinary proceedings"),
     "appeal_grounds": N_("Grounds of appeal"),
     "appeal_reasoning": N_("Appeal decision: reasoning"),
 }
+
+# Records that belong to a restricted part of the case (policy.READING_PARTS).
+RECORD_PARTS = {"investigation_report": "investigation", "extension_reason": "investigation"}
 
 # Who acted, when it was not a staff member.
 ACTOR_KINDS = {"complainant": N_("the complainant"), "system": N_("the system"), "staff": N_("staff")}
@@ -73,7 +77,8 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
         timeline = [
             TimelineEntry(t.at, "transition",
                           gettext(workflow.RULES_BY_ACTION[t.action].label) if t.action in workflow.RULES_BY_ACTION else t.action,
-                          cipher.open("transitions", "reason_enc", t.id, t.reason_enc),
+                          cipher.open("transitions", "reason_enc", t.id, t.reason_enc)
+                          if content.may_read_step(t.action) else "",
                           names.get(t.actor_user_id) or gettext(ACTOR_KINDS.get(t.actor_kind, t.actor_kind)))
             for t in db.session.execute(select(Transition).where(Transition.case_id == case.id)
                                         .order_by(Transition.at)).scalars()
@@ -81,6 +86,7 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
         records = {
             gettext(label): cipher.open("cases", f"{name}_enc", case.id, getattr(case, f"{name}_enc"))
             for name, label in RECORD_COLUMNS.items() if getattr(case, f"{name}_enc") is not None
+            and RECORD_PARTS.get(name, "") in content.readable | {""}
         }
         measures = [
             (m, cipher.open("protective_measures", "details_enc", m.id, m.details_enc))

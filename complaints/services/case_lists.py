@@ -20,9 +20,8 @@ from sqlalchemy.orm import load_only
 from ..extensions import db
 from ..models import Assignment, Case, User
 from ..policy import CAPACITY_ROLES
-from . import unread
+from . import transitions, unread
 
-FEEDBACK_DAYS = 90
 PAGE_SIZE = 50
 MAX_PAGE = 10_000  # past any real list; keeps OFFSET within what the database accepts
 REFERENCE_MAX = 32  # Case.reference's length: a longer search can't match anything
@@ -45,7 +44,8 @@ DEFAULT_SORT = "due"
 
 # What a row shows: clear metadata only (the encrypted columns are never even loaded).
 LISTED_COLUMNS = (Case.id, Case.reference, Case.category, Case.state, Case.submitted_at,
-                  Case.acknowledged_at, Case.first_feedback_at, Case.next_due_at, Case.next_due_kind)
+                  Case.acknowledged_at, Case.first_feedback_at, Case.next_due_at, Case.next_due_kind,
+                  Case.procedure)
 
 
 @dataclass(frozen=True)
@@ -189,8 +189,9 @@ def _rows(cases: list[Case], user: Any | None, now: datetime) -> list[CaseRow]:
     waiting = unread.waiting_among(case_ids, user)
     rows = []
     for case in cases:
-        feedback_due = (case.acknowledged_at + timedelta(days=FEEDBACK_DAYS)
-                        if case.acknowledged_at else None)
+        # the feedback clock (three months from acknowledgement, or from the end of the 7-day
+        # period when none was sent: EU 2019/1937 Art. 9(1)(f)), from the row alone
+        feedback_due = transitions.feedback_due(case)
         if case.first_feedback_at is not None:
             feedback = "given"
         elif feedback_due is None or case.state == "closed":

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from .. import attachments as attachment_store
 from ..extensions import db
-from ..models import Case, Deadline, Message, ProtectiveMeasure
+from ..models import Case, Message, ProtectiveMeasure
 from ..policy import active_capacities
 from ..translatable import N_
 from ..workflow import PROTECTIVE_MEASURES
@@ -42,8 +42,8 @@ def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bo
 
     ``files`` are (filename, content type, stream) triples, checked and cleaned like the
     complainant's (services/evidence.py; the browser's content type is not trusted) and
-    stored encrypted. The first message to the complainant counts as feedback for the
-    90-day rule.
+    stored encrypted. A message is not feedback under the three-month rule: that is
+    services.feedback.give_feedback.
     """
     case = staff_case(user, case_id, "case.note" if internal else "case.message")
     body = body.strip()
@@ -56,6 +56,8 @@ def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bo
     cipher = cipher_for(case)
     message = Message(id=uuid.uuid4(), case_id=case.id, author_kind="staff",
                       author_user_id=user.id, internal=internal, created_at=_now())
+    if internal and "mediator" in active_capacities(user, case):
+        message.seal = "mediation"  # what is said in mediation stays there (Serbia Art. 17)
     message.body_enc = cipher.seal("messages", "body_enc", message.id, body)
     db.session.add(message)
     db.session.flush()  # the message row first: its files refer to it
@@ -69,12 +71,6 @@ def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bo
             raise attachment_store.StorageError(unavailable.reason) from None
         except evidence.FileRefused as refusal:
             raise CaseworkRefused(" ".join(refusal.messages)) from None
-        if not internal and case.first_feedback_at is None:
-            case.first_feedback_at = message.created_at
-            for deadline in db.session.execute(select(Deadline).where(
-                    Deadline.case_id == case.id, Deadline.kind == "feedback",
-                    Deadline.met_at.is_(None))).scalars():
-                deadline.met_at = message.created_at
         auditing.record("case.note" if internal else "message.staff", case_id=case.id,
                         detail={"message": str(message.id), "files": len(stored)})
         db.session.commit()
@@ -108,6 +104,9 @@ def order_measure(user: Any, case_id: uuid.UUID | str, kind: str, details: str) 
         measure.details_enc = cipher_for(case).seal("protective_measures", "details_enc",
                                                     measure.id, details.strip())
     db.session.add(measure)
+    from .deadlines import meet_protective_measure_clock
+
+    meet_protective_measure_clock(case, measure.ordered_at)
     auditing.record("case.measure_ordered", case_id=case.id,
                     detail={"measure": str(measure.id), "kind": kind})
     db.session.commit()

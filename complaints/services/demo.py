@@ -18,12 +18,15 @@ from .. import workflow
 from ..crypto import new_receipt, receipt_index
 from ..extensions import db
 from ..instance import keyring, profile
-from ..models import (Assignment, Case, CaseParty, Consultation, Message, ProtectiveMeasure,
-                      Unit, User)
+from ..models import (Assignment, Case, CaseParty, CaseRecord, Consultation, Deadline,
+                      DeadlinePause, FeedbackRecord, Message, ProtectiveMeasure, Transition, Unit,
+                      User)
 from . import accounts, auditing
 from .case_access import new_case_key
-from .transitions import TransitionInputs, initial_deadline, replay
+from .transitions import TransitionInputs, initial_deadlines, replay
 
+CASE_HANDLING_ROLES = ("officer", "investigator", "mediator", "decision", "appeal", "trust",
+                       "coordinator")
 DEMO_ROLES = ("officer", "investigator", "mediator", "decision", "appeal", "trust",
               "coordinator", "gem", "auditor", "admin")
 
@@ -38,6 +41,9 @@ UNITS = (
     ("Training Command", "training", "General Staff"),
     ("Military Academy", "training", "Training Command"),
     ("Logistics Command", "logistics", "General Staff"),
+    # complaint handlers sit outside the chain of command of the units they handle complaints
+    # from, like the MoD's Inspector General (BiH) or Defence Inspection (N. Macedonia)
+    ("Defence Inspectorate", "ministry", None),
 )
 
 NARRATIVES = {
@@ -74,12 +80,23 @@ PATHS = {
                          "end_mediation", "submit_report", "decide", "deliver"],
     "declined": ["acknowledge", "propose_mediation", "decline_mediation", "submit_report"],
     "external": ["acknowledge", "refer_external", "record_external_result", "close"],
+    "external_resumed": ["acknowledge", "refer_external", "resume_internal", "submit_report"],
     "rejected": ["acknowledge", "reject", "close_rejected"],
     "rerouted": ["acknowledge", "reject", "reroute", "open_investigation"],
     "withdrawn": ["acknowledge", "withdraw", "close_withdrawn"],
     "ex_officio": ["acknowledge", "open_investigation", "withdraw", "continue_ex_officio",
                    "submit_report"],
     "informal": ["acknowledge", "open_inquiry", "resolve_informally", "close"],
+}
+# What the complainant is told at each outcome (workflow.NOTICE_STEPS).
+NOTICES = {
+    "decide": "The conduct you reported was established. The responsible commander has taken measures; we will check in with you over the coming months.",
+    "reject": "Your report concerns a pay dispute, which this procedure can't decide. The routes below stay open to you.",
+    "decide_appeal": "The second instance reviewed your appeal and upheld the decision, for the reasons given in it.",
+    "reinvestigate": "Your appeal was upheld: the messages you sent will now be examined in a new investigation.",
+    "close": "The follow-up period has ended without new incidents, so your case is closed. Write to us if anything happens.",
+    "close_rejected": "Your case is closed. The routes outside this procedure stay open to you.",
+    "close_withdrawn": "Your case is closed as you withdrew it. You can report again at any time.",
 }
 REASONS = {
     "extend_investigation": "Two witnesses are on deployment until next month.",
@@ -93,6 +110,7 @@ REASONS = {
     "decline_mediation": "The complainant does not wish to meet the respondent.",
     "record_external_result": "Military prosecutor opened proceedings.",
     "refer_external": "Facts suggest a criminal offence.",
+    "resume_internal": "The prosecutor dropped the case; the disciplinary route continues.",
     "reject": "The matter concerns a pay dispute outside this procedure; other routes explained.",
     "reroute": "New information shows gender-based treatment.",
     "resolve_informally": "The supervisor changed the roster after a talk; complainant satisfied.",
@@ -118,7 +136,7 @@ def build_demo(case_count: int = 300, seed: int = 2026) -> list[DemoAccount]:
         for number in (1, 2) if role in ("officer", "coordinator", "investigator", "admin") else (1,):
             username = f"demo-{role}{number if number > 1 else ''}"
             password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
-            unit = rng.choice(units[1:]).id
+            unit = units[-1].id if role in CASE_HANDLING_ROLES else rng.choice(units[1:-1]).id
             user, uri = accounts.provision_user(username, password, [role],
                                                 display_name=f"Demo {role.title()} {number}",
                                                 email=f"{username}@example.invalid", unit_id=unit)
@@ -142,7 +160,8 @@ def build_demo(case_count: int = 300, seed: int = 2026) -> list[DemoAccount]:
 
 
 PATH_CATEGORY = {"mediation": "MOBBING", "mediation_failed": "HARASSMENT_GENDER",
-                 "declined": "GBD", "informal": "MOBBING", "rerouted": "GBD", "external": "SEA"}
+                 "declined": "GBD", "informal": "MOBBING", "rerouted": "GBD", "external": "SEA",
+                 "external_resumed": "SEXUAL_ABUSE_ASSAULT"}
 
 
 def _coverage_plan() -> list[tuple[str, int, str]]:
@@ -176,7 +195,7 @@ def _demo_case(rng: random.Random, index: int, category: str, staff: dict[str, l
     anonymous = rng.random() < 0.35 and forced is None
     case_id = uuid.uuid4()
     data_key, cipher = new_case_key(case_id)
-    respondent_unit = rng.choice(units[2:])
+    respondent_unit = rng.choice(units[2:-1])
     case = Case(
         id=case_id, reference=f"DEMO-{submitted:%Y}-{index + 1:04d}",
         receipt_hmac=receipt_index(keyring().index_key, new_receipt()), data_key_id=data_key.id,
@@ -206,10 +225,14 @@ def _demo_case(rng: random.Random, index: int, category: str, staff: dict[str, l
     db.session.flush()
     party = CaseParty(id=uuid.uuid4(), case_id=case_id, kind="respondent", unit_id=respondent_unit.id,
                       rank_band=case.respondent_rank_band, sex=case.respondent_sex,
-                      relation=case.respondent_relation)
+                      relation=case.respondent_relation, staff_status="unit",
+                      commands_unit=case.respondent_rank_band == "senior_officer" and rng.random() < 0.5,
+                      recorded_at=submitted)
     party.details_enc = cipher.seal("case_parties", "details_enc", party.id, "Invented respondent")
     db.session.add(party)
-    db.session.add(initial_deadline(case_id, submitted))
+    if not anonymous and forced is None and rng.random() < 0.06:
+        _oral(case, cipher, staff["officer"][0], narrative, submitted, confirmed=rng.random() < 0.6)
+    db.session.add_all(initial_deadlines(case_id, submitted, case.protection_requested))
     auditing.record("case.submit", case_id=case_id, actor=auditing.COMPLAINANT,
                     detail={"reference": case.reference, "category": category, "demo": True})
     db.session.commit()
@@ -217,7 +240,9 @@ def _demo_case(rng: random.Random, index: int, category: str, staff: dict[str, l
     # Most cases have an intake officer; a few wait in the register unassigned.
     if forced is None and rng.random() < 0.08:
         return
-    team = {capacity: rng.choice(staff[role]) for capacity, role in (
+    # The cases that cover every state go to the first account of each role, so each demo
+    # account finds a case resting in every state it acts in.
+    team = {capacity: staff[role][0] if forced else rng.choice(staff[role]) for capacity, role in (
         ("intake", "officer"), ("investigator", "investigator"), ("mediator", "mediator"),
         ("decision", "decision"), ("appeal", "appeal"))}
     for capacity, user in team.items():
@@ -225,13 +250,14 @@ def _demo_case(rng: random.Random, index: int, category: str, staff: dict[str, l
                                   capacity=capacity, assigned_at=submitted))
     db.session.commit()
     _walk(rng, case, category_info, team, submitted, now, forced)
+    _procedure_records(rng, case, team, now)
 
 
 def _walk(rng, case, category_info, team, submitted, now, forced=None) -> None:  # type: ignore[no-untyped-def]
     mediable = bool(category_info and category_info.mediable) and not case.anonymous
     external = bool(category_info and category_info.external_referral)
     if external:
-        names = ["external", "investigation"]
+        names = ["external", "external_resumed", "investigation"]
     elif mediable:
         names = ["mediation", "mediation_failed", "declined", "informal", "investigation", "withdrawn",
                  "rejected", "rerouted"]
@@ -258,7 +284,13 @@ def _walk(rng, case, category_info, team, submitted, now, forced=None) -> None: 
                      rng.choice(list(workflow.OUTCOMES)) if action == "decide" else ""),
             code="out_of_scope" if action == "reject" else "",
             sanction=rng.choice(list(workflow.SANCTIONS)) if action == "decide" else "",
-            disciplinary_referral=action == "decide" and rng.random() < 0.5,
+            complainant_notice=NOTICES.get(action, ""),
+            referral_body="military_police" if action == "refer_external" else "",
+            referral_consent="given" if action == "refer_external" else "",
+            referral_reference=f"VP-{at:%Y}-{rng.randint(100, 999)}" if action == "refer_external" else "",
+            disciplinary=(rng.choice(["started", "not_started"]) if action == "decide" else ""),
+            disciplinary_reasons=("The responsible commander already issued a written warning."
+                                  if action == "decide" else ""),
         )
         try:
             replay(case, action, actor, inputs, at)
@@ -278,17 +310,88 @@ def _actor_for(rule: workflow.Rule, team: dict[str, User]) -> User:
 
 
 def _feedback(case: Case, officer: User, at: datetime) -> None:
+    """A first message, then (later) feedback as the law defines it: the action taken, with
+    its grounds (EU 2019/1937 Art. 5(13)); only the latter meets the feedback clock."""
     from .case_access import cipher_for
 
+    cipher = cipher_for(case)
     message = Message(id=uuid.uuid4(), case_id=case.id, author_kind="staff",
                       author_user_id=officer.id, created_at=at)
-    message.body_enc = cipher_for(case).seal(
+    message.body_enc = cipher.seal(
         "messages", "body_enc", message.id,
         "Thank you for your report. I am the officer handling it; you can write to me here.")
     db.session.add(message)
-    if case.first_feedback_at is None:
-        case.first_feedback_at = at
+    given = at + timedelta(days=6)
+    if given < datetime.now(timezone.utc) and case.state not in ("submitted", "withdrawn"):
+        action = ("investigation" if case.route == "investigation" else
+                  "mediation" if case.route == "mediation" else "assessment")
+        feedback = Message(id=uuid.uuid4(), case_id=case.id, author_kind="staff",
+                           author_user_id=officer.id, created_at=given)
+        feedback.body_enc = cipher.seal("messages", "body_enc", feedback.id, FEEDBACK_TEXTS[action])
+        db.session.add(feedback)
+        db.session.flush()
+        db.session.add(FeedbackRecord(id=uuid.uuid4(), case_id=case.id, message_id=feedback.id,
+                                      action=action, given_by_id=officer.id, given_at=given))
+        if case.first_feedback_at is None:
+            case.first_feedback_at = given
+        for deadline in db.session.execute(select(Deadline).where(
+                Deadline.case_id == case.id, Deadline.kind == "feedback",
+                Deadline.met_at.is_(None))).scalars():
+            deadline.met_at, deadline.ending = given, "met"
     db.session.commit()
+
+
+FEEDBACK_TEXTS = {
+    "investigation": "A formal investigation is under way.\n\nThe investigator will hear you, the person you named and the two witnesses in the coming weeks. You will be told the outcome.",
+    "mediation": "Mediation has been offered or is under way.\n\nYou and the other person both agreed to mediation; a mediator from the list will contact you.",
+    "assessment": "Your report is being assessed.\n\nWe are checking the duty rosters you mentioned before choosing how to handle your report.",
+}
+
+
+def _procedure_records(rng: random.Random, case: Case, team: dict[str, User], now: datetime) -> None:
+    """What a real case accumulates: hearings and statements once investigated, and now and
+    then a clock paused for a party's sick leave."""
+    from .case_access import cipher_for
+
+    cipher = cipher_for(case)
+    investigated = db.session.execute(select(Transition.at).where(
+        Transition.case_id == case.id, Transition.to_state == "formal_investigation")
+        .order_by(Transition.at).limit(1)).scalar_one_or_none()
+    if investigated is not None:
+        for days, role, kind, text in (
+                (3, "complainant", "hearing", "Heard the complainant. She repeated the account in her report and named two witnesses."),
+                (6, "witness", "witness_statement", "I was on the same shift. I heard him say those words twice and saw her leave in tears.")):
+            held = investigated + timedelta(days=days)
+            if held >= now:
+                continue
+            record = CaseRecord(id=uuid.uuid4(), case_id=case.id, kind=kind, heard_role=role,
+                                held_at=held, recorded_by_id=team["investigator"].id, recorded_at=held,
+                                confirmation="signed", confirmed_at=held)
+            record.text_enc = cipher.seal("case_records", "text_enc", record.id, text)
+            db.session.add(record)
+    running = db.session.execute(select(Deadline).where(
+        Deadline.case_id == case.id, Deadline.kind == "investigation", Deadline.met_at.is_(None))).scalar_one_or_none()
+    if running is not None and rng.random() < 0.3:
+        paused_at = min(running.created_at + timedelta(days=5), now - timedelta(hours=2))
+        running.met_at, running.ending = paused_at, "paused"
+        pause = DeadlinePause(id=uuid.uuid4(), case_id=case.id, kind="investigation",
+                              paused_deadline_id=running.id, reason_code="sick_leave",
+                              paused_at=paused_at, paused_by_id=team["intake"].id)
+        pause.reason_enc = cipher.seal("deadline_pauses", "reason_enc", pause.id,
+                                       "The respondent is on sick leave until the end of the month.")
+        db.session.add(pause)
+    db.session.commit()
+
+
+def _oral(case: Case, cipher, officer: User, narrative: str, at: datetime, confirmed: bool) -> None:  # type: ignore[no-untyped-def]
+    """A complaint made orally to an officer: its minutes, confirmed by the complainant or not."""
+    case.channel, case.registered_by_id, case.registered_at = "oral", officer.id, at
+    record = CaseRecord(id=uuid.uuid4(), case_id=case.id, kind="report_minutes",
+                        heard_role="complainant", held_at=at, recorded_by_id=officer.id,
+                        recorded_at=at, confirmation="confirmed_online" if confirmed else "",
+                        confirmed_at=at + timedelta(days=1) if confirmed else None)
+    record.text_enc = cipher.seal("case_records", "text_enc", record.id, narrative)
+    db.session.add(record)
 
 
 def _measure(case: Case, decider: User, at: datetime) -> None:

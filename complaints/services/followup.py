@@ -21,7 +21,8 @@ from . import auditing
 from .case_access import CaseNotFound, cipher_for, new_case_key
 from .evidence import StoredFile
 from .intake import Upload, _reference, commit_with_files
-from .transitions import TransitionInputs, initial_deadline, perform_as_complainant
+from .parties import inherit as inherit_parties
+from .transitions import TransitionInputs, initial_deadlines, perform_as_complainant
 
 
 def _case(case_id: uuid.UUID | str) -> Case:
@@ -111,9 +112,10 @@ def open_linked_case(parent_id: uuid.UUID, narrative: str, origin: str,
                 setattr(case, column, cipher.seal("cases", column, case_id, value))
     db.session.add(case)
     db.session.flush()
+    inherit_parties(parent, case, cipher_for(parent), cipher)
     db.session.add(Transition(id=uuid.uuid4(), case_id=case_id, from_state="", to_state="submitted",
                               action="submit", actor_kind="complainant", at=now))
-    db.session.add(initial_deadline(case_id, now))
+    db.session.add_all(initial_deadlines(case_id, now, case.protection_requested))
     auditing.record("case.retaliation", case_id=case_id, actor=actor,
                     detail={"parent": str(parent.id), "origin": origin, "reference": case.reference})
     return case

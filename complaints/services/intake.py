@@ -23,7 +23,7 @@ from . import auditing, exclusions
 from .case_access import new_case_key
 # Upload, FileRefused and StoreUnavailable live with the file handling; views know them here.
 from .evidence import FileRefused, StoreUnavailable, StoredFile, Upload, store_files  # noqa: F401
-from .transitions import initial_deadline
+from .transitions import initial_deadlines
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -54,6 +54,12 @@ class Report:
     excluded_other: str = ""  # names typed by the complainant (services/exclusions matches them)
     keep_metadata: bool = False
     files: list[Upload] = field(default_factory=list)
+    # a complaint received on paper, orally, in person or through a person of trust and
+    # recorded by staff: its actual receipt (the clocks run from it), who recorded it, and
+    # whether the narrative is the minutes of an oral report for the complainant to confirm
+    received_at: datetime | None = None
+    registered_by_id: int | None = None
+    oral_minutes: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ def _reference(now: datetime) -> str:
 
 
 def file_complaint(report: Report) -> Filed:
-    now = datetime.now(timezone.utc)
+    now = report.received_at or datetime.now(timezone.utc)
     if profile().category(report.category) is None:
         raise ValueError("unknown category")
     case_id = uuid.uuid4()
@@ -110,12 +116,25 @@ def file_complaint(report: Report) -> Filed:
         exclusions.match_at_intake(case, report.excluded_other)
     db.session.add(Transition(id=uuid.uuid4(), case_id=case_id, from_state="", to_state="submitted",
                               action="submit", actor_kind="complainant", at=now))
-    db.session.add(initial_deadline(case_id, now))
+    db.session.add_all(initial_deadlines(case_id, now, report.protection_requested))
+    if report.registered_by_id is not None:
+        record_registration(case, cipher, report)
+    actor = (f"user:{report.registered_by_id}" if report.registered_by_id is not None
+             else auditing.COMPLAINANT)
     stored = commit_with_files(case, cipher, report.files, report.keep_metadata, lambda files: auditing.record(
-        "case.submit", case_id=case_id, actor=auditing.COMPLAINANT,
+        "case.submit", case_id=case_id, actor=actor,
         detail={"reference": case.reference, "category": case.category, "channel": case.channel,
                 "files": files}))
     return Filed(case_id, case.reference, receipt, tuple(stored))
+
+
+def record_registration(case: Case, cipher: FieldCipher, report: Report) -> None:
+    """Who recorded a complaint received outside this system, and the minutes of an oral one."""
+    from .hearings import add_report_minutes
+
+    case.registered_by_id, case.registered_at = report.registered_by_id, datetime.now(timezone.utc)
+    if report.oral_minutes:
+        add_report_minutes(case, cipher, report.narrative, case.submitted_at, report.registered_by_id)
 
 
 def commit_with_files(case: Case, cipher: FieldCipher, uploads: list[Upload], keep_metadata: bool,

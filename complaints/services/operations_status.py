@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from .. import retention
 from ..extensions import db
-from ..models import AuditEntry, Case, utcnow
+from ..models import AuditEntry, utcnow
 from . import keys
 
 

@@ -23,9 +23,12 @@ from ..translatable import N_
 
 DEADLINE_WORDS = {
     "acknowledge": N_("acknowledge receipt"),
-    "feedback": N_("give feedback to the complainant (90 days)"),
+    "acknowledge_maximum": N_("acknowledge receipt at the latest (7 days)"),
+    "feedback": N_("give feedback to the complainant (3 months)"),
+    "protective_measure": N_("decide on protective measures"),
     "triage": N_("choose the route"),
-    "mediation_proposal": N_("mediation proposal answered"),
+    "external_referral": N_("refer to the competent authority"),
+    "mediation_proposal": N_("propose mediation"),
     "mediator_selection": N_("mediator agreed"),
     "mediation": N_("mediation ends"),
     "preliminary_inquiry": N_("preliminary inquiry ends"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from ..instance import profile as current_profile
 from ..models import Assignment, Case, Deadline, MonitoringCheckin, Transition
 from ..policy import active_capacities
 from ..procedures import load_profile
+from ..translatable import N_
 from . import auditing
 from .case_access import cipher_for, staff_case
 
@@ -44,6 +45,24 @@ class TransitionInputs:
     sanction: str = ""
     disciplinary_referral: bool = False
     complainant_notice: str = ""
+    disciplinary: str = ""          # started | not_started; "" reads disciplinary_referral
+    disciplinary_reasons: str = ""  # why not started (kept encrypted)
+    referral_body: str = ""         # refer_external, criminal_elements: where, when, reference
+    referral_consent: str = ""
+    referral_on: date | None = None
+    referral_reference: str = ""
+
+    def workflow_inputs(self) -> workflow.Inputs:
+        disciplinary = self.disciplinary or ("started" if self.disciplinary_referral else "")
+        return workflow.Inputs(reason=self.reason, outcome=self.outcome, code=self.code,
+                               disciplinary=disciplinary,
+                               disciplinary_reasons=self.disciplinary_reasons,
+                               notice=self.complainant_notice, referral_body=self.referral_body,
+                               referral_consent=self.referral_consent)
+
+
+class SecondPersonNeeded(Exception):
+    """The step was recorded for a second person to confirm; nothing else changed yet."""
 
 
 def now() -> datetime:
@@ -71,9 +90,23 @@ def facts_of(case: Case, at: datetime | None = None) -> workflow.CaseFacts:
         respondent_consent=case.mediation_respondent_consent,
         has_mediator=has_mediator,
         investigation_extended=case.investigation_extended,
+        mediation_extended=_was_extended(case, "mediation"),
         appeal_window_elapsed=window is None or window.due_at < at,
         monitoring_elapsed=_monitoring_elapsed(case, profile.monitoring_period_days, at),
+        received_on=profile.calendar.local_date(case.submitted_at),
+        last_incident_on=case.last_incident_on,
+        limitation_months=profile.limitation_months,
+        category_time_limited=bool(category and category.time_limited),
+        internal_appeal=profile.internal_appeal,
+        investigation_order_required=profile.investigation_order_required,
+        disciplinary_duty=profile.disciplinary_duty,
     )
+
+
+def _was_extended(case: Case, kind: str) -> bool:
+    return db.session.execute(select(Deadline.id).where(
+        Deadline.case_id == case.id, Deadline.kind == kind,
+        Deadline.extended_from.is_not(None)).limit(1)).first() is not None
 
 
 def _monitoring_elapsed(case: Case, period_days: int, at: datetime) -> bool:
@@ -110,7 +143,17 @@ def perform(user: Any, case_id: uuid.UUID | str, action: str, inputs: Transition
             "This case changed since you opened the page (someone else acted). Nothing was "
             "changed; check the case as it is now."
         )
-    return _apply(case, action, actors_for(user, case), inputs,
+    actors = actors_for(user, case)
+    wf_inputs = inputs.workflow_inputs()
+    if workflow.needs_second_person(action, wf_inputs):
+        from . import confirmations
+
+        workflow.check(facts_of(case), action, actors, wf_inputs)
+        confirmations.request(user, case, action, inputs)
+        raise SecondPersonNeeded(N_("Sent for confirmation: a second person (the complaint officer "
+                                    "or the decision maker) must confirm this step before it "
+                                    "takes effect."))
+    return _apply(case, action, actors, inputs,
                   actor=auditing.actor_for(user), actor_kind="staff", user_id=user.id)
 
 
@@ -133,8 +176,7 @@ def replay(case: Case, action: str, user: Any, inputs: TransitionInputs, at: dat
 def _apply(case: Case, action: str, actors: set[str], inputs: TransitionInputs, *, actor: str,
            actor_kind: str, user_id: int | None, at: datetime | None = None) -> Case:
     at = at or now()
-    wf_inputs = workflow.Inputs(reason=inputs.reason, outcome=inputs.outcome, code=inputs.code)
-    rule = workflow.check(facts_of(case, at), action, actors, wf_inputs)
+    rule = workflow.check(facts_of(case, at), action, actors, inputs.workflow_inputs())
     try:
         previous = _enter(case, rule, inputs, at, actor_kind=actor_kind, user_id=user_id)
         auditing.record("case.transition", case_id=case.id, actor=actor,
@@ -174,26 +216,23 @@ def _enter(case: Case, rule: workflow.Rule, inputs: TransitionInputs, at: dateti
         column = REASON_COLUMNS.get(rule.action)
         if column:
             setattr(case, column, cipher.seal("cases", column, case.id, inputs.reason.strip()))
+    if inputs.complainant_notice.strip():
+        transition.notice_enc = cipher.seal("transitions", "notice_enc", transition.id,
+                                            inputs.complainant_notice.strip())
     db.session.add(transition)
 
-    _record_effects(case, rule, inputs, at, cipher)
-    # Deadlines of the state being left end now (met); the next state's deadline starts.
-    if rule.target != previous or rule.action == "extend_investigation":
-        for deadline in db.session.execute(
-            select(Deadline).where(Deadline.case_id == case.id, Deadline.met_at.is_(None),
-                                   Deadline.kind.in_(workflow.STATE_DEADLINES | {"acknowledge"}))
-        ).scalars():
-            if rule.action == "extend_investigation" and deadline.kind != "investigation":
-                continue
-            deadline.met_at = at
-    _start_deadline(case, rule, profile, at)
+    _record_effects(case, rule, inputs, at, cipher, user_id)
+    facts = facts_of(case, at)
+    _resume_paused_clocks(case, at)
+    _stop_clocks(case, rule, at)
+    _start_clocks(case, rule, facts, profile, at)
     case.state = rule.target
     case.updated_at = at
     return previous
 
 
 def _record_effects(case: Case, rule: workflow.Rule, inputs: TransitionInputs, at: datetime,
-                    cipher: Any) -> None:
+                    cipher: Any, user_id: int | None = None) -> None:
     if rule.sets_route:
         case.route = rule.sets_route
     if rule.action == "acknowledge":
@@ -204,7 +243,10 @@ def _record_effects(case: Case, rule: workflow.Rule, inputs: TransitionInputs, a
         case.decided_at = at
         case.outcome = inputs.outcome
         case.sanction = inputs.sanction if inputs.sanction in workflow.SANCTIONS else ""
-        case.disciplinary_referral = inputs.disciplinary_referral
+        case.disciplinary_referral = inputs.workflow_inputs().disciplinary == "started"
+        if not case.disciplinary_referral and inputs.disciplinary_reasons.strip():
+            case.disciplinary_waiver_enc = cipher.seal("cases", "disciplinary_waiver_enc", case.id,
+                                                       inputs.disciplinary_reasons.strip())
         if inputs.complainant_notice.strip():
             case.complainant_notice_enc = cipher.seal("cases", "complainant_notice_enc", case.id,
                                                       inputs.complainant_notice.strip())
@@ -217,6 +259,8 @@ def _record_effects(case: Case, rule: workflow.Rule, inputs: TransitionInputs, a
         case.closure_reason = inputs.code
     elif rule.action == "withdraw":
         case.outcome = "withdrawn"
+    elif rule.action in ("refer_external", "criminal_elements"):
+        _record_referral(case, inputs, at, cipher, user_id)
     if rule.target == "closed":
         case.closed_at = at
         if not case.closure_reason:
@@ -226,7 +270,47 @@ def _record_effects(case: Case, rule: workflow.Rule, inputs: TransitionInputs, a
                   else "monitoring_complete")
 
 
-def _start_deadline(case: Case, rule: workflow.Rule, profile: Any, at: datetime) -> None:
+def _resume_paused_clocks(case: Case, at: datetime) -> None:
+    """A step taken while a clock is paused resumes it first, then ends it as usual."""
+    from ..models import DeadlinePause
+    from .deadlines import resume_pause
+
+    for record in list(db.session.execute(select(DeadlinePause).where(
+            DeadlinePause.case_id == case.id, DeadlinePause.resumed_at.is_(None))).scalars()):
+        resume_pause(case, record, at, None)
+    db.session.flush()
+
+
+def _stop_clocks(case: Case, rule: workflow.Rule, at: datetime) -> None:
+    """Running clocks the step fulfils are met; those that no longer apply are moot."""
+    for deadline in db.session.execute(select(Deadline).where(
+            Deadline.case_id == case.id, Deadline.met_at.is_(None))).scalars():
+        ending = workflow.clock_ending(deadline.kind, rule.action, rule.target)
+        if ending:
+            deadline.met_at, deadline.ending = at, ending
+            if deadline.kind == "feedback" and ending == "met" and case.first_feedback_at is None:
+                case.first_feedback_at = at  # the decision or rejection told them, with grounds
+
+
+def _record_referral(case: Case, inputs: TransitionInputs, at: datetime, cipher: Any,
+                     user_id: int | None) -> None:
+    """The body, the date, the external reference and the complainant's consent."""
+    from ..models import ExternalReferral
+
+    referred_on = inputs.referral_on or load_profile(case.procedure).calendar.local_date(at)
+    if referred_on > load_profile(case.procedure).calendar.local_date(at):
+        raise workflow.TransitionRefused(N_("The date of the referral can't be in the future."))
+    referral = ExternalReferral(id=uuid.uuid4(), case_id=case.id, body=inputs.referral_body,
+                                referred_on=referred_on, consent=inputs.referral_consent,
+                                recorded_by_id=user_id, recorded_at=at)
+    if inputs.referral_reference.strip():
+        referral.reference_enc = cipher.seal("external_referrals", "reference_enc", referral.id,
+                                             inputs.referral_reference.strip())
+    db.session.add(referral)
+
+
+def _start_clocks(case: Case, rule: workflow.Rule, facts: workflow.CaseFacts, profile: Any,
+                  at: datetime) -> None:
     if rule.deadline == "monitoring":
         existing = {c.day for c in db.session.execute(
             select(MonitoringCheckin).where(MonitoringCheckin.case_id == case.id)).scalars()}
@@ -235,27 +319,85 @@ def _start_deadline(case: Case, rule: workflow.Rule, profile: Any, at: datetime)
                 db.session.add(MonitoringCheckin(id=uuid.uuid4(), case_id=case.id, day=day,
                                                  due_at=due))
         return
-    if rule.deadline is None:
-        return
-    days = workflow.deadline_days(rule.deadline, profile.deadlines_days)
+    if rule.deadline in workflow.EXTENSIONS:
+        _extend(case, rule.deadline, profile, at)
+    started = {kind: due_date(profile, kind, case.submitted_at
+                              if workflow.CLOCKS[kind].from_receipt else at)
+               for kind in workflow.clocks_started(rule, facts)}
+    if "triage" in started and "mediation_proposal" in started:
+        # The route must be chosen while mediation can still be proposed in time.
+        started["triage"] = min(started["triage"], started["mediation_proposal"])
+    for kind, due in started.items():
+        if due is not None:
+            db.session.add(Deadline(id=uuid.uuid4(), case_id=case.id, kind=kind, due_at=due,
+                                    created_at=at))
+    if rule.action == "acknowledge":
+        # EU 2019/1937 Art. 9(1)(f): three months from the acknowledgement (the clock ran
+        # from the end of the 7-day period until now).
+        feedback = _open_deadline(case, "feedback")
+        due = due_date(profile, "feedback", at)
+        if feedback is not None and due is not None and due < feedback.due_at:
+            feedback.due_at = due
+
+
+def _extend(case: Case, extension: str, profile: Any, at: datetime) -> None:
+    """Move the running clock on: the investigation by its extension from the current due
+    date; the mediation to its longest period from when it started. Nothing is met."""
+    kind = workflow.EXTENSIONS[extension]
+    deadline = _open_deadline(case, kind)
+    if deadline is None:
+        raise workflow.TransitionRefused(N_(
+            "No deadline of this kind runs now (it may be paused); nothing was extended."))
+    days = profile.deadlines_days[extension]
+    if kind == "investigation":
+        due = profile.calendar.add_days(deadline.due_at, days)
+    else:
+        due = max(deadline.due_at, profile.calendar.add_days(deadline.created_at, days))
+    deadline.extended_from, deadline.due_at = deadline.due_at, due
+
+
+def due_date(profile: Any, kind: str, start: datetime) -> datetime | None:
+    """When a clock of ``kind`` started at ``start`` ends under ``profile``."""
+    if kind in profile.deadlines_months:
+        return profile.calendar.add_months(start, profile.deadlines_months[kind])
+    days = workflow.deadline_days(kind, profile.deadlines_days)
     if days is None:
-        return
-    start = at
-    if rule.deadline == "triage":
-        start = case.submitted_at  # "within 5 days of receipt"
-    kind = "investigation" if rule.deadline == "investigation_extension" else rule.deadline
-    if rule.deadline == "investigation_extension":
-        current = _open_deadline(case, "investigation")
-        start = current.due_at if current else at
-    due = workflow.add_days(start, days, profile.day_counting, profile.holidays)
-    db.session.add(Deadline(id=uuid.uuid4(), case_id=case.id, kind=kind, due_at=due,
-                            created_at=at))
+        return None
+    return profile.calendar.add_days(start, days)
 
 
-def initial_deadline(case_id: uuid.UUID, submitted_at: datetime) -> Deadline:
-    """The acknowledgement deadline a new case starts with (used by intake)."""
+def feedback_due(case: Case) -> datetime | None:
+    """When the complainant must have had feedback, from the case row alone (lists show it
+    without reading deadlines): three months from the end of the 7-day acknowledgement
+    period, brought forward by an earlier acknowledgement (as initial_deadlines and
+    _start_clocks set the clock)."""
+    profile = load_profile(case.procedure)
+    months = profile.deadlines_months.get("feedback")
+    seven_days = due_date(profile, "acknowledge_maximum", case.submitted_at)
+    if months is None or seven_days is None:
+        return None
+    due = profile.calendar.add_months(seven_days, months)
+    if case.acknowledged_at is not None:
+        due = min(due, profile.calendar.add_months(case.acknowledged_at, months))
+    return due
+
+
+def initial_deadlines(case_id: uuid.UUID, submitted_at: datetime,
+                      protection_requested: bool = False) -> list[Deadline]:
+    """The clocks a new case starts with, all from receipt: acknowledgement (the profile's
+    target and the 7-day maximum, after which the case is escalated), feedback (three months
+    from the end of the 7-day period, brought forward by an earlier acknowledgement: EU
+    2019/1937 Art. 9(1)(b) and (f)), and a protective-measure decision when protection was
+    asked for (Serbia Art. 24)."""
     profile = current_profile()
-    due = workflow.add_days(submitted_at, profile.deadlines_days["acknowledge"],
-                            profile.day_counting, profile.holidays)
-    return Deadline(id=uuid.uuid4(), case_id=case_id, kind="acknowledge", due_at=due,
-                    created_at=submitted_at)
+    kinds = ["acknowledge", "acknowledge_maximum"] + (
+        ["protective_measure"] if protection_requested else [])
+    rows = [Deadline(id=uuid.uuid4(), case_id=case_id, kind=kind,
+                     due_at=due_date(profile, kind, submitted_at), created_at=submitted_at)
+            for kind in kinds]
+    seven_days = due_date(profile, "acknowledge_maximum", submitted_at)
+    rows.append(Deadline(id=uuid.uuid4(), case_id=case_id, kind="feedback",
+                         due_at=profile.calendar.add_months(
+                             seven_days, profile.deadlines_months["feedback"]),
+                         created_at=submitted_at))
+    return rows

@@ -14,6 +14,7 @@ BLUEPRINT_MODULES = (
     "cases",
     "register",
     "case_export",
+    "procedure",
     "trust",
     "admin",
     "audit",
@@ -61,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
 STAFF_NAV = (
     ("cases.my_cases", N_("My cases"), {"officer", "investigator", "mediator", "decision", "appeal", "trust"}),
     ("cases.register", N_("Register"), {"coordinator"}),
+    ("procedure.record_received", N_("Record a complaint"), {"officer", "trust"}),
     ("trust.consultations_page", N_("Consultations"), {"trust"}),
     ("statistics.dashboard", N_("Statistics"), {"gem"}),
     ("audit.log", N_("Audit log"), {"auditor"}),
@@ -143,9 +145,12 @@ CAPACITY_LABELS = {
 
 DEADLINE_LABELS = {
     "acknowledge": N_("acknowledge receipt"),
-    "feedback": N_("feedback to the complainant (90 days)"),
+    "acknowledge_maximum": N_("acknowledge receipt at the latest (7 days)"),
+    "feedback": N_("feedback to the complainant (3 months)"),
+    "protective_measure": N_("decide on protective measures"),
     "triage": N_("choose the route"),
-    "mediation_proposal": N_("parties answer the mediation proposal"),
+    "external_referral": N_("refer to the competent authority"),
+    "mediation_proposal": N_("propose mediation"),
     "mediator_selection": N_("agree on a mediator"),
     "mediation": N_("end of mediation"),
     "preliminary_inquiry": N_("end of preliminary inquiry"),

@@ -14,7 +14,8 @@ from ..access import roles_required
 from ..forms.cases import (AssignForm, CaseFilterForm, ConfirmForm, ConsentForm, ExceptionForm,
                            MeasureForm, MessageForm, RetaliationForm, TransitionForm)
 from ..instance import profile
-from ..services import assignments, case_lists, casework, transitions
+from ..policy import readable_parts
+from ..services import assignments, case_lists, casework, procedure_panel, transitions
 from ..services.case_access import read_attachment, staff_case
 from ..services.case_file import open_case_file
 from .helpers import candidate_label, download_response, uploaded_files
@@ -71,7 +72,8 @@ def case_page(case_id) -> str:  # type: ignore[no-untyped-def]
     return _render_case(case_file)
 
 
-def _render_case(case_file, message_form=None, measure_form=None, status=200):  # type: ignore[no-untyped-def]
+def _render_case(case_file, message_form=None, measure_form=None, status=200,  # type: ignore[no-untyped-def]
+                 procedure_forms=None):
     return render_template(
         "cases/case.html", file=case_file, case=case_file.case,
         transition_form=TransitionForm(formdata=None),
@@ -80,6 +82,7 @@ def _render_case(case_file, message_form=None, measure_form=None, status=200):  
         consent_form=ConsentForm(formdata=None), confirm_form=ConfirmForm(),
         retaliation_form=RetaliationForm(formdata=None),
         workflow=workflow,
+        procedure=procedure_panel.build(current_user, case_file, procedure_forms),
     ), status
 
 
@@ -93,11 +96,17 @@ def act(case_id):  # type: ignore[no-untyped-def]
     inputs = transitions.TransitionInputs(
         reason=form.reason.data or "", outcome=form.outcome.data or "", code=form.code.data or "",
         sanction=form.sanction.data or "", disciplinary_referral=form.disciplinary_referral.data,
-        complainant_notice=form.complainant_notice.data or "")
+        complainant_notice=form.complainant_notice.data or "", disciplinary=form.disciplinary.data or "",
+        disciplinary_reasons=form.disciplinary_reasons.data or "",
+        referral_body=form.referral_body.data or "", referral_consent=form.referral_consent.data or "",
+        referral_on=form.referral_on.data, referral_reference=form.referral_reference.data or "")
     try:
         transitions.perform(current_user, case_id, form.action.data, inputs, form.version.data)
     except workflow.TransitionRefused as refusal:
         flash(gettext(str(refusal)), "error")
+        return redirect(url_for(".case_page", case_id=case_id))
+    except transitions.SecondPersonNeeded as waiting:
+        flash(gettext(str(waiting)), "success")
         return redirect(url_for(".case_page", case_id=case_id))
     rule = workflow.RULES_BY_ACTION[form.action.data]
     flash(gettext("Done: %(step)s.", step=gettext(rule.label)), "success")
@@ -190,7 +199,7 @@ def recuse(case_id):  # type: ignore[no-untyped-def]
 @roles_required(*CASE_ROLES)
 def download(case_id, attachment_id) -> Response:  # type: ignore[no-untyped-def]
     case = staff_case(current_user, case_id, "case.read")
-    view, chunks = read_attachment(case, attachment_id)
+    view, chunks = read_attachment(case, attachment_id, readable=readable_parts(current_user, case))
     return download_response(view, chunks)
 
 

@@ -21,7 +21,7 @@ from ..extensions import limiter
 from ..forms.report import (CheckinForm, ComplainantMessageForm, ReasonForm, ReportForm,
                             RetaliationForm, RevealForm, TrackForm)
 from ..instance import profile
-from ..services import followup, intake
+from ..services import followup, hearings, intake, outcomes
 from ..services.case_access import CaseNotFound, case_id_for_receipt, open_for_complainant, read_attachment
 from ..services.auditing import COMPLAINANT
 from .helpers import download_response, not_cleaned_notice, uploaded_files
@@ -95,7 +95,8 @@ def report():  # type: ignore[no-untyped-def]
             return redirect(url_for(".report_sent"))
     return render_template("public/report.html", form=form, allowed=gettext(metadata.ALLOWED_NAMES),
                            max_mb=current_app.config["MAX_UPLOAD_MB"],
-                           explanations={c.code: gettext(c.explanation) for c in profile().categories}), \
+                           explanations={c.code: gettext(c.explanation) for c in profile().categories},
+                           limitation_hint=outcomes.limitation_hint()), \
         status if form.errors else 200
 
 
@@ -175,7 +176,8 @@ def track_case(message_form=None, retaliation_form=None, reveal_form=None, check
         reveal_form=reveal_form or RevealForm(formdata=None),
         checkin_form=checkin_form or CheckinForm(formdata=None),
         reason_form=ReasonForm(formdata=None), category=profile().category(case.category),
-        notice=_notice(content),
+        notice=_notice(content), outcome=outcomes.complainant_outcome(case),
+        minutes=hearings.minutes_for_complainant(case),
     ), status_code
 
 

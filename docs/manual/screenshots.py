@@ -150,6 +150,33 @@ def open_first_action(page: Page, base: str) -> None:
     page.locator("details.action").first.scroll_into_view_if_needed()
 
 
+def scroll_to(selector: str, open_details: bool = False) -> Step:
+    def step(page: Page, base: str) -> None:
+        if open_details:
+            page.locator(f"{selector} details.record-form summary").first.click()
+        page.locator(selector).scroll_into_view_if_needed()
+        page.evaluate(f"() => document.querySelector('{selector}').scrollIntoView()")
+    return step
+
+
+def record_an_oral_complaint(page: Page, base: str) -> None:
+    page.goto(f"{base}/cases/received")
+    page.locator("input[name=channel][value=oral]").check()
+    page.select_option("#category", "MOBBING")
+    page.fill("#narrative", "He says that for three months his section leader has given him every "
+                            "weekend duty and mocks him at the morning briefing.")
+    go(page, "form.stacked button[type=submit]")
+    MEMORY["oral_receipt"] = page.locator(".receipt").inner_text().strip()
+
+
+def follow_the_oral_report(page: Page, base: str) -> None:
+    page.context.clear_cookies()  # another report may be open on this device
+    page.goto(f"{base}/track")
+    page.fill("#receipt", MEMORY["oral_receipt"])
+    go(page, "form.stacked button[type=submit]")
+    page.locator("#minutes").scroll_into_view_if_needed()
+
+
 SHOTS: list[Shot] = [
     Shot("anonymous", "/", "home.png"),
     Shot("anonymous", "/", "language-switcher.png", prepare=open_language_menu),
@@ -165,6 +192,13 @@ SHOTS: list[Shot] = [
     Shot("officer", "/cases", "officer-cases.png"),
     Shot("officer", case_in_state("triage"), "officer-case.png"),
     Shot("officer", case_in_state("triage"), "officer-case-action.png", prepare=open_first_action),
+    Shot("officer", case_in_state("triage"), "officer-deadlines.png", prepare=scroll_to("#procedure")),
+    Shot("officer", case_in_state("triage"), "officer-parties.png", prepare=scroll_to("#parties", True)),
+    Shot("officer", "/cases/received", "officer-received.png"),
+    Shot("officer", record_an_oral_complaint, "officer-received-done.png"),
+    Shot("anonymous", follow_the_oral_report, "track-minutes.png"),
+    Shot("investigator", case_in_state("formal_investigation"), "investigator-hearings.png",
+         prepare=scroll_to("#hearings")),
     Shot("decision", case_in_state("decision_pending"), "decision-case.png", prepare=open_first_action),
     Shot("officer", case_in_state("triage"), "officer-export.png", prepare=show_export),
     Shot("officer", "/cases?overdue=y&sort=received&dir=desc", "officer-cases-filtered.png"),

@@ -31,11 +31,15 @@ def sign_in(page, base, app, username, secret):
     page.get_by_role("button", name="Sign in").click()
 
 
-def take_step(page, label, reason=None, outcome=None):
+def take_step(page, label, reason=None, outcome=None, disciplinary=None, notice=None):
     page.locator("summary", has_text=label).click()
     form = page.locator("details[open] form")
     if outcome:
         form.locator("select[name=outcome]").select_option(outcome)
+    if disciplinary:
+        form.get_by_label(disciplinary).check()
+    if notice:
+        form.locator("textarea[name=complainant_notice]").fill(notice)
     if reason:
         form.locator("textarea[name=reason]").fill(reason)
     form.get_by_role("button", name=label).click()
@@ -94,7 +98,9 @@ def test_a_case_through_the_procedure(app, live_server, new_page):
     decider = new_page()
     sign_in(decider, live_server, app, "dragana", secrets["dragana"])
     decider.locator("table tbody a").first.click()
-    take_step(decider, "Take the decision", reason="Established by witnesses.", outcome="substantiated")
+    take_step(decider, "Take the decision", reason="Established by witnesses.", outcome="substantiated",
+              disciplinary="Disciplinary proceedings started",
+              notice="Your report was found substantiated; disciplinary proceedings were started.")
     take_step(decider, "Decision delivered to both parties")
 
     with app.app_context():  # the 15-day appeal window passes

@@ -28,11 +28,13 @@ COMPLAINANT_SOURCES = [
     *(("templates/" + name, JINJA) for name in (
         "base.html", "_language.html", "macros.html", "public/home.html", "public/report.html",
         "public/receipt.html", "public/track_login.html", "public/track_case.html",
-        "public/track_withdraw.html", "public/_not_cleaned.html", "errors/error.html", "errors/integrity.html")),
+        "public/track_withdraw.html", "public/_not_cleaned.html", "errors/error.html", "errors/integrity.html",
+        "public/_outcome.html", "public/_minutes.html")),
     *((name, "python") for name in (
         "complaints/forms/report.py", "complaints/complainant_status.py", "complaints/views/public.py",
         "complaints/errors.py", "complaints/services/followup.py", "complaints/services/intake.py",
-        "complaints/metadata/__init__.py", "complaints/services/evidence.py", "complaints/views/helpers.py")),
+        "complaints/metadata/__init__.py", "complaints/services/evidence.py", "complaints/views/helpers.py",
+        "complaints/services/outcomes.py")),
     *((str(p.relative_to(ROOT)), PROFILE) for p in sorted((ROOT / "complaints/procedures").glob("*.toml"))),
 ]
 # ...and what an officer sees (sign-in, case list, case page and its actions).
@@ -40,12 +42,18 @@ OFFICER_SOURCES = [
     *(("templates/" + name, JINJA) for name in (
         "auth/login.html", "auth/code.html", "auth/enrol.html", "auth/password.html",
         "cases/list.html", "cases/case.html", "cases/_filters.html", "cases/_pager.html",
-        "cases/_evidence_files.html")),
+        "cases/_evidence_files.html",
+        "cases/_procedure_clocks.html", "cases/_procedure_action_fields.html", "cases/_parties.html",
+        "cases/_hearings.html", "cases/received.html", "cases/received_done.html")),
     *((name, "python") for name in (
         "complaints/forms/cases.py", "complaints/forms/auth.py", "complaints/workflow.py",
         "complaints/labels.py", "complaints/views/__init__.py", "complaints/views/cases.py",
         "complaints/views/auth.py", "complaints/services/case_file.py",
-        "complaints/services/casework.py", "complaints/auth.py")),
+        "complaints/services/casework.py", "complaints/auth.py", "complaints/forms/procedure.py",
+        "complaints/views/procedure.py", "complaints/services/feedback.py",
+        "complaints/services/deadlines.py", "complaints/services/confirmations.py",
+        "complaints/services/parties.py", "complaints/services/hearings.py",
+        "complaints/services/received.py")),
 ]
 CATALOGUE_LOCALES = ["en", "sr_Latn", "sr_Cyrl", "bs", "mk", "sq"]
 

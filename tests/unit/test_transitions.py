@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from complaints import workflow
+from complaints.clocks import add_months
 from complaints.extensions import db
 from complaints.models import AuditEntry, Case, Deadline, MonitoringCheckin, Transition
 from complaints.services import transitions as tr
@@ -48,8 +49,13 @@ def test_acknowledgement_starts_triage_and_the_feedback_clock(team):
     assert case.acknowledged_at is not None
     deadlines = open_deadlines(case)
     assert "acknowledge" not in deadlines
-    assert deadlines["feedback"].due_at.date() == (case.acknowledged_at + timedelta(days=90)).date()
-    assert deadlines["triage"].due_at.date() == (case.submitted_at + timedelta(days=5)).date()
+    # EU 2019/1937 Art. 9(1)(f): three months from the acknowledgement (was 90 days)
+    acknowledged = case.acknowledged_at.date()
+    assert deadlines["feedback"].due_at.date() == add_months(acknowledged, 3)
+    # MOBBING can be mediated: the route is chosen within the 3-day mediation-proposal window
+    # from receipt (Serbia Art. 15), not the general 5 days.
+    assert deadlines["triage"].due_at.date() == (case.submitted_at + timedelta(days=3)).date()
+    assert deadlines["mediation_proposal"].due_at == deadlines["triage"].due_at
     steps = [(t.from_state, t.to_state) for t in db.session.execute(
         select(Transition).where(Transition.case_id == case.id).order_by(Transition.at)).scalars()]
     assert ("submitted", "acknowledged") in steps and ("acknowledged", "triage") in steps
@@ -70,7 +76,7 @@ def test_full_investigation_route_to_monitoring(team):
         act(investigator, case, "extend_investigation", reason="again")
     act(investigator, case, "submit_report", reason="Report: the facts are established.")
     act(decider, case, "decide", reason="Reasoning", outcome="substantiated",
-        sanction="warning", disciplinary_referral=True, complainant_notice="Action was taken.")
+        sanction="warning", disciplinary="started", complainant_notice="Action was taken.")
     assert case.outcome == "substantiated" and case.sanction == "warning"
     assert case.disciplinary_referral and case.decided_at
     act(decider, case, "deliver")
@@ -87,7 +93,8 @@ def test_full_investigation_route_to_monitoring(team):
     assert days == [30, 90, 180]
     with pytest.raises(workflow.TransitionRefused, match="close early"):
         act(officer, case, "close")
-    act(officer, case, "close", reason="Complainant left the service")
+    act(officer, case, "close", reason="Complainant left the service",
+        complainant_notice="Your case is closed; write to us if anything happens.")
     assert case.state == "closed" and case.closed_at and case.closure_reason == "monitoring_complete"
 
     content = open_for_staff(decider, case.id)  # assignee reads the sealed decision texts

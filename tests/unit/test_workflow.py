@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from complaints import workflow as wf
+from complaints.clocks import Calendar
 from complaints.procedures import load_profile
 
 ALL_ACTORS = {"intake", "investigator", "mediator", "decision", "appeal", "trust",
@@ -19,12 +20,16 @@ PERMISSIVE = wf.CaseFacts(
     has_mediator=True, investigation_extended=False, appeal_window_elapsed=True,
     monitoring_elapsed=True,
 )
-FULL_INPUTS = wf.Inputs(reason="reasons given", outcome="substantiated", code="out_of_scope")
+FULL_INPUTS = wf.Inputs(reason="reasons given", outcome="substantiated", code="out_of_scope",
+                        disciplinary="started", notice="What the complainant is told.",
+                        referral_body="military_police", referral_consent="given")
 
 
 def facts_for(rule: wf.Rule, state: str) -> wf.CaseFacts:
     mediable = rule.action in {"propose_mediation", "accept_mediation", "resolve_informally"}
-    return replace(PERMISSIVE, state=state, category_mediable=mediable)
+    return replace(PERMISSIVE, state=state, category_mediable=mediable,
+                   internal_appeal=rule.action != "deliver_final",
+                   investigation_order_required=rule.action == "order_investigation")
 
 
 def inputs_for(rule: wf.Rule) -> wf.Inputs:
@@ -155,22 +160,37 @@ def test_closing_early_from_monitoring_needs_a_reason():
     facts = replace(PERMISSIVE, state="monitoring", monitoring_elapsed=False)
     with pytest.raises(wf.TransitionRefused, match="reason to close early"):
         wf.check(facts, "close", {"intake"})
-    assert wf.check(facts, "close", {"intake"}, wf.Inputs(reason="moved unit")).target == "closed"
+    assert wf.check(facts, "close", {"intake"}, wf.Inputs(reason="moved unit", notice="Closed.")).target == "closed"
 
 
-def test_ex_officio_continuation_only_for_serious_conduct():
-    facts = replace(PERMISSIVE, state="withdrawn", category_mediable=True)
-    with pytest.raises(wf.TransitionRefused, match="ex officio"):
-        wf.check(facts, "continue_ex_officio", {"decision"}, FULL_INPUTS)
-    serious = replace(facts, category="SH_PHYSICAL", category_mediable=False)
-    assert wf.check(serious, "continue_ex_officio", {"decision"}, FULL_INPUTS)
+def test_ex_officio_continuation_for_every_category_with_reasons():
+    """Serbia Art. 20, 23: the employer's duty survives a withdrawal (was: serious conduct only)."""
+    for mediable in (True, False):
+        facts = replace(PERMISSIVE, state="withdrawn", category_mediable=mediable)
+        with pytest.raises(wf.TransitionRefused, match="reasons"):
+            wf.check(facts, "continue_ex_officio", {"decision"}, wf.Inputs())
+        assert wf.check(facts, "continue_ex_officio", {"decision"}, FULL_INPUTS)
 
 
 def test_referral_without_a_referral_category_needs_grounds():
     facts = replace(PERMISSIVE, state="triage", category_external=False)
     with pytest.raises(wf.TransitionRefused, match="criminal offence"):
         wf.check(facts, "refer_external", {"intake"})
-    assert wf.check(facts, "refer_external", {"intake"}, wf.Inputs(reason="assault described"))
+    grounds = wf.Inputs(reason="assault described")
+    with pytest.raises(wf.TransitionRefused, match="body"):
+        wf.check(facts, "refer_external", {"intake"}, grounds)
+    with pytest.raises(wf.TransitionRefused, match="consented"):
+        wf.check(facts, "refer_external", {"intake"}, replace(grounds, referral_body="prosecutor"))
+    assert wf.check(facts, "refer_external", {"intake"},
+                    replace(grounds, referral_body="prosecutor", referral_consent="given"))
+
+
+def test_a_referral_against_the_complainants_wish_needs_reasons():
+    facts = replace(PERMISSIVE, state="triage", category_external=True)
+    inputs = wf.Inputs(referral_body="military_police", referral_consent="refused")
+    with pytest.raises(wf.TransitionRefused, match="did not consent"):
+        wf.check(facts, "refer_external", {"intake"}, inputs)
+    assert wf.check(facts, "refer_external", {"intake"}, replace(inputs, reason="A crime must be reported."))
 
 
 def test_withdrawal_is_possible_until_monitoring():
@@ -199,15 +219,14 @@ def test_available_offers_only_what_the_actor_may_do():
 
 def test_calendar_days_end_at_the_end_of_the_last_day():
     start = datetime(2026, 11, 20, 22, 30, tzinfo=timezone.utc)  # a Friday evening
-    assert wf.add_days(start, 3, "calendar", frozenset()) == datetime(
-        2026, 11, 23, 23, 59, 59, tzinfo=timezone.utc)
+    assert Calendar().add_days(start, 3) == datetime(2026, 11, 23, 23, 59, 59, tzinfo=timezone.utc)
 
 
 def test_working_days_skip_weekends_and_holidays():
     start = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)  # Friday
-    holidays = frozenset({date(2026, 11, 24)})
+    calendar = Calendar(counting="working", dates=frozenset({date(2026, 11, 24)}))
     # Mon 23, (Tue 24 holiday), Wed 25, Thu 26
-    assert wf.add_days(start, 3, "working", holidays).date() == date(2026, 11, 26)
+    assert calendar.add_days(start, 3).date() == date(2026, 11, 26)
 
 
 def test_every_deadline_kind_a_rule_starts_is_in_the_generic_profile():

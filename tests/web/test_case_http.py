@@ -23,6 +23,11 @@ def test_officer_acts_messages_orders_measures_and_opens_a_linked_case(app, staf
     client.post(f"{page}/measures", data={"csrf_token": token, "kind": "separation", "details": "Other shift"})
     client.post(f"{page}/retaliation", data={"csrf_token": token, "narrative": "Moved to nights"})
     with app.app_context():
+        # A message is not feedback (EU 2019/1937 Art. 5(13)); typed feedback is (issue 15).
+        assert db.session.get(Case, case_id).first_feedback_at is None
+    client.post(f"{page}/feedback", data={"feedback-csrf_token": token, "feedback-action": "assessment",
+                                          "feedback-grounds": "We are checking who was on duty."})
+    with app.app_context():
         stored = db.session.get(Case, case_id)
         assert stored.state == "triage" and stored.first_feedback_at is not None
         assert db.session.execute(select(ProtectiveMeasure)).scalar_one().kind == "separation"

@@ -61,7 +61,8 @@ def test_case_page_after_decision(ctx):
     for user, action, inputs in [
         (officer, "acknowledge", {}), (officer, "open_investigation", {}),
         (investigator, "submit_report", {"reason": "report-canary"}),
-        (decider, "decide", {"reason": "reasoning-canary", "outcome": "substantiated"}),
+        (decider, "decide", {"reason": "reasoning-canary", "outcome": "substantiated",
+                              "disciplinary": "started", "complainant_notice": "Action taken."}),
     ]:
         transitions.perform(user, case.id, action, transitions.TransitionInputs(**inputs), None)
     login_user(decider)
