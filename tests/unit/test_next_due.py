@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from complaints import next_due
 from complaints.extensions import db
 from complaints.models import Case, Deadline
-from complaints.services import case_lists, casework, transitions
+from complaints.services import case_lists, casework, feedback, transitions
+
+FEEDBACK_ACTION = "assessment"
 from tests.conftest import PG_URL
 from tests.factories import assign, make_case, make_staff
 
@@ -48,7 +50,10 @@ def test_transitions_and_feedback_move_it(ctx):
     after_ack = open_deadlines(case.id)
     assert {d.kind for d in after_ack} >= {"feedback", "triage"}
     assert stored(case.id) == (after_ack[0].due_at, after_ack[0].kind)
+    # A message is not feedback (EU 2019/1937 Art. 5(13)); the typed act meets the clock.
     casework.send_message(officer, case.id, "We are on it.", internal=False, files=[])
+    assert "feedback" in {d.kind for d in open_deadlines(case.id)}
+    feedback.give_feedback(officer, case.id, FEEDBACK_ACTION, "We are hearing the witnesses.")
     remaining = open_deadlines(case.id)
     assert "feedback" not in {d.kind for d in remaining}
     assert stored(case.id) == ((remaining[0].due_at, remaining[0].kind) if remaining else (None, ""))

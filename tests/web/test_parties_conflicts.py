@@ -43,7 +43,7 @@ def add_staff(app, username, roles, unit_id=None):
     from complaints.services import accounts
 
     with app.app_context():
-        user, _ = accounts.create_user(username, "correct horse battery staple", roles,
+        user, _ = accounts.provision_user(username, "correct horse battery staple", roles,
                                        display_name=username.title(), unit_id=unit_id)
         return user.id
 
