@@ -135,13 +135,14 @@ def test_other_capacities_may_not_export(app, staff_client, roles, capacity):
 def test_the_decision_maker_may_export_and_nobody_unassigned(app, staff_client):
     decider, decider_user = staff_client("decision")
     coordinator, _ = staff_client("coordinator")
-    admin, _ = staff_client("admin", "officer", username="boss")
+    admin, _ = staff_client("admin", username="boss")
+    officer, _ = staff_client("officer", username="unassigned_officer")
     with app.app_context():
         case, _ = make_case()
         assign(case, db.session.get(User, decider_user.id), "decision")
         case_id = case.id
     assert export(decider, case_id).status_code == 200
-    for outsider in (coordinator, admin):
+    for outsider in (coordinator, admin, officer):
         token = csrf_token(outsider, "/account/password")
         response = outsider.post(f"/cases/{case_id}/export", data={"csrf_token": token})
         assert response.status_code == 404

@@ -61,8 +61,8 @@ def test_an_ambiguous_name_waits_for_a_coordinator_and_blocks_assignment(app, cl
     assert "not matched" in page and f"/register/{case.id}/exclusions" in page
     assert "typed-name" not in page  # the names themselves only on the audited review page
     response = coordinator.post(f"/register/{case.id}/assign", data={
-        "csrf_token": csrf_token(coordinator, f"/register/{case.id}"), "capacity": "intake",
-        "user_id": str(handlers["mpetrovic"].id)})
+        "csrf_token": csrf_token(coordinator, f"/register/{case.id}"),
+        "intake": str(handlers["mpetrovic"].id)})
     assert response.status_code == 400 and "Resolve the exclusions first" in response.get_data(as_text=True)
 
     review = coordinator.get(f"/register/{case.id}/exclusions")
@@ -76,12 +76,12 @@ def test_an_ambiguous_name_waits_for_a_coordinator_and_blocks_assignment(app, cl
     case, excluded = only_case(app)
     assert excluded == {handlers["mpetrovic"].id} and not case.exclusions_pending
     response = coordinator.post(f"/register/{case.id}/assign", data={
-        "csrf_token": csrf_token(coordinator, f"/register/{case.id}"), "capacity": "intake",
-        "user_id": str(handlers["mpetrovic"].id)})
+        "csrf_token": csrf_token(coordinator, f"/register/{case.id}"),
+        "intake": str(handlers["mpetrovic"].id)})
     assert "excluded by the complainant" in response.get_data(as_text=True)
     response = coordinator.post(f"/register/{case.id}/assign", data={
-        "csrf_token": csrf_token(coordinator, f"/register/{case.id}"), "capacity": "intake",
-        "user_id": str(handlers["akovac"].id)})
+        "csrf_token": csrf_token(coordinator, f"/register/{case.id}"),
+        "intake": str(handlers["akovac"].id)})
     assert response.status_code == 302
 
 

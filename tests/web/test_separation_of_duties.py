@@ -70,8 +70,7 @@ def test_the_whole_attack_fails_and_the_case_stays_closed_to_the_administrator(a
     post_roles(client, me.id, ["admin", "coordinator", "officer"])
     assert client.get("/register").status_code == 404
     response = client.post(f"/register/{case_id}/assign", data={
-        "csrf_token": csrf_token(client, "/admin/accounts"), "user_id": str(me.id),
-        "capacity": "intake"})
+        "csrf_token": csrf_token(client, "/admin/accounts"), "intake": str(me.id)})
     assert response.status_code == 404
     page = client.get(f"/cases/{case_id}")
     assert page.status_code == 404 and "060 123" not in page.get_data(as_text=True)
@@ -205,8 +204,8 @@ def test_a_coordinator_can_never_assign_themselves(app, staff_client):
         case_id = case.id
     token = csrf_token(client, f"/register/{case_id}")
     response = client.post(f"/register/{case_id}/assign", data={
-        "csrf_token": token, "user_id": str(me.id), "capacity": "intake"}, follow_redirects=True)
-    assert "can&#39;t assign yourself" in response.get_data(as_text=True)
+        "csrf_token": token, "intake": str(me.id)}, follow_redirects=True)
+    assert "You can&#39;t assign yourself to a case" in response.get_data(as_text=True)
     with app.app_context():
         from complaints.models import Assignment
 
