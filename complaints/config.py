@@ -89,8 +89,8 @@ def validate_settings(settings: Mapping[str, Any]) -> None:
         raise SettingsError(
             f"{PREFIX}MAX_UPLOAD_MB must be positive and at most {PREFIX}MAX_REQUEST_MB"
         )
-    if settings["STATS_THRESHOLD"] < 2:
-        raise SettingsError(f"{PREFIX}STATS_THRESHOLD must be at least 2")
+    if settings["STATS_THRESHOLD"] < 3:  # with 2, a hidden count shown as "1-1" would say it
+        raise SettingsError(f"{PREFIX}STATS_THRESHOLD must be at least 3")
     url = settings["DATABASE_URL"]
     if not (url.startswith("sqlite") or url.startswith("postgresql")):
         raise SettingsError(
