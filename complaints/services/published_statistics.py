@@ -375,6 +375,7 @@ def chart_items(publication: Publication, event: str, dimension: str,
 
 @dataclass(frozen=True)
 class ExportRow:
+    key: str          # the figure's machine-readable name, the same in every release
     release: str
     period: str
     population: str
@@ -397,7 +398,7 @@ def export_rows(view: YearView) -> list[ExportRow]:
         for figure in publication.figures:
             population, dimension, value, column = _describe(figure, names)
             low, high = figure.bounds()
-            rows.append(ExportRow(publication.key, period, population, dimension, value, column,
+            rows.append(ExportRow(figure.key, publication.key, period, population, dimension, value, column,
                                   figure_text(figure), low, high, figure.status, [t.to_json() for t in figure.terms]))
     return rows
 
