@@ -165,94 +165,113 @@ class AuditResult:  # noqa: D101 - fields say it
         return None
 
 
+class Auditor:
+    """The program of everything already published (built once), against which the new
+    publication's figures are checked round after round as more of them are hidden."""
+
+    def __init__(self, spaces: dict[tuple[str, str], EventSpace], earlier: list[Figure],
+                 relations: list[Relation]):
+        self.model = Model(spaces)
+        self.earlier = earlier
+        for figure in earlier:
+            self.model.add_figure(figure)
+        for relation in relations:
+            self.model.add_relation(relation)
+        self.base = len(self.model.rows)
+        # fixed by what is already published: hiding new figures can never free them
+        self.settled = _propagate(self.model.rows, {})
+        self.earlier_variables = {id(f): frozenset(self.model.expression(f.terms)) for f in earlier}
+
+    def check(self, new: list[Figure], required: list[Requirement],
+              witnessed: set[tuple[str, str, str]] | None = None) -> AuditResult:
+        """Check every requirement whose part of the program holds a new figure (other parts
+        are as already audited). ``witnessed`` holds (publication, figure, side) already
+        shown reachable; hiding more only loosens the program, so they are skipped. The set
+        is updated with what this check shows."""
+        witnessed = set() if witnessed is None else witnessed
+        model = self.model
+        del model.rows[self.base:]
+        for figure in new:
+            model.add_figure(figure)
+        fixed = _propagate(model.rows, dict(self.settled))
+        rows = model.rows
+        parent = list(range(len(model.truth)))
+
+        def find(v: int) -> int:
+            while parent[v] != v:
+                parent[v] = parent[parent[v]]
+                v = parent[v]
+            return v
+
+        def join(variables: Iterable[int]) -> None:
+            roots = [find(v) for v in variables if v not in fixed]
+            for r in roots[1:]:
+                parent[r] = roots[0]
+
+        for coefficients, _, _, _ in rows:
+            join(coefficients)
+        expressions = {id(r.figure): model.expression(r.figure.terms) for r in required}
+        for r in required:  # a withheld figure still ties together the counts it adds up
+            join(expressions[id(r.figure)])
+        is_new = {id(f) for f in new}
+        variables = dict(self.earlier_variables)
+        variables.update({id(f): frozenset(model.expression(f.terms)) for f in new})
+        tables: dict[tuple[str, str], set[int]] = {}
+        for f in self.earlier + new:
+            tables.setdefault((f.publication, f.table), set()).update(variables[id(f)])
+        components = {v: find(v) for coefficients, _, _, _ in rows for v in coefficients if v not in fixed}
+        for expression in expressions.values():
+            components.update({v: find(v) for v in expression if v not in fixed})
+
+        touched = {components[v] for f in new for v in variables[id(f)] if v in components}
+        solver = _Solver(model, fixed, rows, components, witnessed)
+        violations: list[Figure] = []
+        for requirement in required:
+            expression = expressions[id(requirement.figure)]
+            free = [v for v in expression if v not in fixed]
+            if not free:
+                value = sum(fixed[v] * c for v, c in expression.items())
+                if not requirement.low >= value >= requirement.high:
+                    violations.append(requirement.figure)
+                    solver.sides.setdefault(id(requirement.figure), set()).update(
+                        side for side, bad in (("high", value < requirement.high), ("low", value > requirement.low))
+                        if bad)
+                continue
+            part = components[free[0]]
+            if part in touched or id(requirement.figure) in is_new:
+                solver.want(part, requirement, expression)
+        violations.extend(solver.run())
+        neighbours: dict[int, set[int]] = {}
+        for coefficients, _, _, key in rows:
+            if key is None:  # links and block totals: figures' own rows are covered above
+                for v in coefficients:
+                    neighbours.setdefault(v, set()).update(coefficients)
+        return AuditResult(list({id(f): f for f in violations}.values()), solver.solves, components, variables,
+                           {key: frozenset(v) for key, v in tables.items()},
+                           {v: frozenset(n) for v, n in neighbours.items()}, frozenset(self.settled), solver.sides)
+
+
 def audit(spaces: dict[tuple[str, str], EventSpace], figures: list[Figure], relations: list[Relation],
           required: list[Requirement], only: Callable[[Figure], bool] = lambda f: True,
           witnessed: set[tuple[str, str, str]] | None = None) -> AuditResult:
-    """Check every requirement whose part of the program contains a figure for which
-    ``only`` is true (the figures of the new publication): other parts are as already audited.
-
-    ``witnessed`` holds (publication, figure, side) already shown reachable by a solution;
-    hiding more only loosens the program, so they stay reachable and are skipped. The set is
-    updated with what this audit shows."""
-    witnessed = set() if witnessed is None else witnessed
-    model = Model(spaces)
-    for figure in figures:
-        if not only(figure):
-            model.add_figure(figure)
-    for relation in relations:
-        model.add_relation(relation)
-    settled = _propagate(model)  # fixed by what is already published: hiding new figures can't free them
-    for figure in figures:
-        if only(figure):
-            model.add_figure(figure)
-    fixed = _propagate(model)
-    free_rows = [(c, lb, ub, key) for c, lb, ub, key in model.rows]
-    parent = list(range(len(model.truth)))
-
-    def find(v: int) -> int:
-        while parent[v] != v:
-            parent[v] = parent[parent[v]]
-            v = parent[v]
-        return v
-
-    def join(variables: Iterable[int]) -> None:
-        roots = [find(v) for v in variables if v not in fixed]
-        for r in roots[1:]:
-            parent[r] = roots[0]
-
-    for coefficients, _, _, _ in free_rows:
-        join(coefficients)
-    expressions = {id(r.figure): model.expression(r.figure.terms) for r in required}
-    for r in required:  # a withheld figure still ties together the counts it adds up
-        join(expressions[id(r.figure)])
-    variables = {id(f): frozenset(model.expression(f.terms)) for f in figures}  # fixed ones too
-    tables: dict[tuple[str, str], set[int]] = {}
-    for f in figures:
-        tables.setdefault((f.publication, f.table), set()).update(variables[id(f)])
-    components = {v: find(v) for v in range(len(model.truth)) if v not in fixed}
-
-    touched = {components[v] for f in figures if only(f) for v in variables[id(f)] if v in components}
-    solver = _Solver(model, fixed, free_rows, components, witnessed)
-    violations: list[Figure] = []
-    for requirement in required:
-        expression = expressions[id(requirement.figure)]
-        free = [v for v in expression if v not in fixed]
-        if not free:
-            value = sum(fixed[v] * c for v, c in expression.items())
-            if not requirement.low >= value >= requirement.high:
-                violations.append(requirement.figure)
-                solver.sides.setdefault(id(requirement.figure), set()).update(
-                    side for side, bad in (("high", value < requirement.high), ("low", value > requirement.low)) if bad)
-            continue
-        part = components[free[0]]
-        if part in touched or only(requirement.figure):
-            solver.want(part, requirement, expression)
-    violations.extend(solver.run())
-    neighbours: dict[int, set[int]] = {}
-    for coefficients, _, _, key in free_rows:
-        if key is None:  # links and block totals: figures' own rows are covered above
-            for v in coefficients:
-                neighbours.setdefault(v, set()).update(coefficients)
-    return AuditResult(list({id(f): f for f in violations}.values()), solver.solves, components, variables,
-                       {key: frozenset(v) for key, v in tables.items()},
-                       {v: frozenset(n) for v, n in neighbours.items()}, frozenset(settled), solver.sides)
+    """One check of ``figures``, those for which ``only`` is true being the new ones."""
+    auditor = Auditor(spaces, [f for f in figures if not only(f)], relations)
+    return auditor.check([f for f in figures if only(f)], required, witnessed)
 
 
-def _propagate(model: Model) -> dict[int, int]:
+def _propagate(rows: list, fixed: dict[int, int]) -> dict[int, int]:
     """Counts that shown figures fix, one after another (an exact total with every other
-    count of its block known fixes the last one)."""
-    fixed: dict[int, int] = {}
+    count of its block known fixes the last one), added to ``fixed``."""
     changed = True
     while changed:
         changed = False
-        for coefficients, lb, ub, _ in model.rows:
+        for coefficients, lb, ub, _ in rows:
             if lb != ub:
                 continue
             free = [v for v in coefficients if v not in fixed]
             if len(free) == 1:
                 rest = sum(c * fixed[v] for v, c in coefficients.items() if v in fixed)
-                value = (lb - rest) / coefficients[free[0]]
-                fixed[free[0]] = int(round(value))
+                fixed[free[0]] = int(round((lb - rest) / coefficients[free[0]]))
                 changed = True
     return fixed
 
@@ -366,7 +385,7 @@ class _Solver:
         integrality = np.concatenate([np.ones(n), np.zeros(m)])
         self.solves += 1
         result = milp(objective, constraints=[widened, links], integrality=integrality, bounds=Bounds(low, high),
-                      options={"time_limit": TIME_LIMIT, "presolve": True})
+                      options={"time_limit": TIME_LIMIT})
         return None if result.x is None else np.round(result.x[:n])
 
 

@@ -407,7 +407,8 @@ class StatisticsRelease(Base):
     first_quarter: Mapped[int] = mapped_column(Integer)  # year * 4 + quarter - 1
     last_quarter: Mapped[int] = mapped_column(Integer, index=True)
     cutoff: Mapped[datetime] = mapped_column(UTCDateTime)  # events recorded up to here
-    content: Mapped[str] = mapped_column(Text)  # JSON: figures, counts, medians, notes
+    content: Mapped[str] = mapped_column(Text)  # JSON: the figures as published, medians, notes
+    counts: Mapped[str] = mapped_column(Text)   # JSON: the true counts, for auditing later publications
 
 
 class StatisticsComputation(Base):

@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 from . import statistics
 from .disclosure import ATLEAST, SHOWN, Figure, Requirement, Term, primary_status, protect, requirements
-from .disclosure_audit import EventSpace, Relation, audit
+from .disclosure_audit import Auditor, EventSpace, Relation
 from .statistics import EVENTS, EVENTS_BY_KEY, OTHER_CODE, EventCounts
 from .translatable import N_
 
@@ -133,19 +133,22 @@ class Publication:
             self._index = {f.key: f for f in self.figures}
         return self._index
 
-    def to_json(self) -> dict[str, Any]:
+    def published_json(self) -> dict[str, Any]:
         return {"codes": {e: {d: list(c) for d, c in dims.items()} for e, dims in self.codes.items()},
-                "counts": {e: c.to_json() for e, c in self.counts.items()},
                 "figures": [f.to_json() for f in self.figures], "medians": self.medians, "notes": self.notes}
+
+    def counts_json(self) -> dict[str, Any]:
+        return {e: c.to_json() for e, c in self.counts.items()}
 
     @classmethod
     def from_json(cls, key: str, kind: str, first: int, last: int, cutoff: datetime,
-                  data: dict[str, Any]) -> "Publication":
+                  published: dict[str, Any], counts: dict[str, Any] | None = None) -> "Publication":
+        """``counts`` only where the audit needs them: pages read the published part alone."""
         return cls(key, kind, first, last, cutoff,
-                   codes={e: {d: tuple(c) for d, c in dims.items()} for e, dims in data["codes"].items()},
-                   counts={e: EventCounts.from_json(c) for e, c in data["counts"].items()},
-                   figures=[Figure.from_json(key, f) for f in data["figures"]],
-                   medians=data["medians"], notes=data["notes"])
+                   codes={e: {d: tuple(c) for d, c in dims.items()} for e, dims in published["codes"].items()},
+                   counts={e: EventCounts.from_json(c) for e, c in (counts or {}).items()},
+                   figures=[Figure.from_json(key, f) for f in published["figures"]],
+                   medians=published["medians"], notes=published["notes"])
 
 
 def release_key(last: int) -> str:
@@ -359,6 +362,29 @@ def _link_capacities(new: Publication, everything: list[Publication]) -> None:
         figure.group = room if figure.group is None else min(figure.group, room)
 
 
+def _relevant(new: Publication, earlier: list[Publication]) -> list[Figure]:
+    """The earlier figures that can bear on the new publication: all of its own year's, and
+    of other years the totals and stocks, with the rest of an event only where its total
+    is hidden somewhere in that year. Other figures concern unknowns that shown totals cut
+    off from everything new (the links tie totals only), so leaving them out changes no
+    answer of the audit and keeps it fast however many years have been published."""
+    cell_linked = {event for link in LINKS for event, where in link if where}  # links between cells, not totals
+    hidden_events: dict[int, set[str]] = {}
+    for p in earlier:
+        for f in p.figures:
+            if not f.row and f.status != SHOWN and len(f.terms) == 1:
+                hidden_events.setdefault(p.year, set()).add(f.key)
+    relevant = []
+    for p in earlier:
+        if p.year == new.year:
+            relevant.extend(p.figures)
+            continue
+        loose = hidden_events.get(p.year, set()) | cell_linked
+        relevant.extend(f for f in p.figures if not f.row or f.table == "stocks"
+                        or f.terms[0].event in loose)
+    return relevant
+
+
 @dataclass
 class AuditReport:
     rounds: int
@@ -375,14 +401,14 @@ def protect_publication(new: Publication, earlier: list[Publication], k: int) ->
     spaces = {(p.key, event): _space(p, event) for p in everything for event in p.counts}
     links = relations(everything)
     part_low = _part_low(by_key)
-    old_figures = [f for p in earlier for f in p.figures]
+    old_figures = _relevant(new, earlier)
 
     witnessed: set[tuple[str, str, str]] = set()
+    auditor = Auditor(spaces, old_figures, links)
 
     def run(figures: list[Figure]):  # type: ignore[no-untyped-def]
         required: list[Requirement] = requirements(figures, part_low)
-        return audit(spaces, figures, links, required, only=lambda f: f.publication == new.key,
-                     witnessed=witnessed)
+        return auditor.check([f for f in figures if f.publication == new.key], required, witnessed)
 
     for figure in new.figures:
         figure.k = k

@@ -249,8 +249,11 @@ class Window:
         current = [happened < bound(self.end), recorded <= self.cutoff]
         if self.start is None:
             return [and_(*current)]
+        current_window = and_(happened >= bound(self.start), *current)
+        if str(happened) == str(recorded):
+            return [current_window]  # recorded as it happens (transitions): never late
         late = and_(happened < bound(self.start), recorded > self.previous_cutoff, recorded <= self.cutoff)
-        return [and_(happened >= bound(self.start), *current), late]
+        return [current_window, late]
 
 
 @dataclass
@@ -286,28 +289,45 @@ def codes_of(event: EventKind, vocabularies: dict[str, list[str]]) -> dict[str, 
 
 def count_event(session: Any, event: EventKind, window: Window,
                 vocabularies: dict[str, list[str]]) -> EventCounts:
-    """One GROUP BY per block over the window's rows (index range scans on the dates)."""
+    """The window's events, in few passes over index ranges of the dates: one query counts
+    the total and every value of the dimensions counted alone (filtered counts), one GROUP
+    BY counts each joint block, one the whole days for the median."""
     codes = codes_of(event, vocabularies)
     counts = EventCounts()
+    blocks = event.block_list()
+    alone = [dims[0] for dims in blocks if len(dims) == 1]
     for condition in window.conditions(event):
         base = event.source().where(condition)
-        for dims in event.block_list():
+        filters = [(d, code) for d in alone for code in codes[d] if code != OTHER_CODE]
+        columns = [func.count()] + [func.count().filter(event.dimension(d).expression() == code) for d, code in filters]
+        row = session.execute(base.add_columns(*columns)).one()
+        counts.total += row[0]
+        by_value = Counter({pair: n for pair, n in zip(filters, row[1:])})
+        for d in alone:
+            cells = counts.blocks.setdefault((d,), Counter())
+            listed = 0
+            for code in codes[d]:
+                if code != OTHER_CODE:
+                    cells[(code,)] += by_value[(d, code)]
+                    listed += by_value[(d, code)]
+            if OTHER_CODE in codes[d]:
+                cells[(OTHER_CODE,)] += row[0] - listed  # NULL and values not on the list
+        for dims in blocks:
+            if len(dims) == 1:
+                continue
             expressions = [event.dimension(d).expression().label(d) for d in dims]
-            rows = session.execute(base.add_columns(*expressions, func.count()).group_by(*expressions)).all()
             cells = counts.blocks.setdefault(dims, Counter())
-            for row in rows:
-                key = tuple(_known(row[i], codes[d]) for i, d in enumerate(dims))
-                cells[key] += row[-1]
-        if not event.dimensions:
-            counts.total += session.execute(base.add_columns(func.count())).scalar_one()
+            for found in session.execute(base.add_columns(*expressions, func.count()).group_by(*expressions)).all():
+                cells[tuple(_known(found[i], codes[d]) for i, d in enumerate(dims))] += found[-1]
         if event.median:
             _, start, end = event.median
             days = whole_days_between(start(), end())
             counts.days.update({int(d): n for d, n in session.execute(
                 base.add_columns(days, func.count()).where(start().is_not(None)).group_by(days)).all()
                 if d is not None})
-    if event.dimensions:
-        counts.total = sum(next(iter(counts.blocks.values())).values())
+    for cells in counts.blocks.values():  # zero cells are not kept
+        for key in [k for k, n in cells.items() if n == 0]:
+            del cells[key]
     return counts
 
 

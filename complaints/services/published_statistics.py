@@ -134,10 +134,14 @@ def vocabularies() -> dict[str, list[str]]:
 # --- computing new releases --------------------------------------------------------------
 
 
-def load_all() -> list[Publication]:
-    rows = db.session.execute(select(StatisticsRelease)).scalars().all()
-    publications = [Publication.from_json(r.key, r.kind, r.first_quarter, r.last_quarter, r.cutoff,
-                                          json.loads(r.content)) for r in rows]
+def load_all(with_counts: bool = False) -> list[Publication]:
+    """Every publication in the order made; the true counts only for the audit."""
+    columns = [StatisticsRelease.key, StatisticsRelease.kind, StatisticsRelease.first_quarter,
+               StatisticsRelease.last_quarter, StatisticsRelease.cutoff, StatisticsRelease.content]
+    if with_counts:
+        columns.append(StatisticsRelease.counts)
+    publications = [Publication.from_json(*row[:5], json.loads(row[5]), json.loads(row[6]) if with_counts else None)
+                    for row in db.session.execute(select(*columns)).all()]
     return sorted(publications, key=lambda p: (p.last, p.kind == "year"))
 
 
@@ -179,7 +183,7 @@ def compute_due(now: datetime | None = None) -> int:
 
 def _compute(now: datetime, through: int, first_quarter: int) -> list[Publication]:
     k, words = threshold(), vocabularies()
-    publications = load_all()
+    publications = load_all(with_counts=True)
     released = [p for p in publications if p.kind == "release"]
     previous = released[-1] if released else None
     first = previous.last + 1 if previous else first_quarter
@@ -215,7 +219,8 @@ def _publish(publication: Publication, publications: list[Publication], made: li
     releases.protect_publication(publication, publications, k)
     db.session.add(StatisticsRelease(key=publication.key, kind=publication.kind, first_quarter=publication.first,
                                      last_quarter=publication.last, cutoff=publication.cutoff,
-                                     content=json.dumps(publication.to_json(), separators=(",", ":"))))
+                                     content=json.dumps(publication.published_json(), separators=(",", ":")),
+                                     counts=json.dumps(publication.counts_json(), separators=(",", ":"))))
     db.session.flush()
     publications.append(publication)
     made.append(publication)

@@ -31,6 +31,7 @@ def upgrade() -> None:
     sa.Column('last_quarter', sa.Integer(), nullable=False),
     sa.Column('cutoff', sa.DateTime(timezone=True), nullable=False),
     sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('counts', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_statistics_releases'))
     )
     with op.batch_alter_table('statistics_releases', schema=None) as batch_op:
