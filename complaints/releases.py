@@ -1,10 +1,12 @@
 """The release model: what is published, when, and the links an analyst may use. No Flask.
 
-* **Releases.** Figures of a completed period are counted once, protected, frozen and
-  published; every later view shows the same release. A release covers one completed
-  quarter, or several when a quarter had fewer than k reports received (they are carried
-  into the next release, so a published period never holds fewer than k reports). Periods
-  never regroup once released.
+* **Releases.** The events of a completed period are counted once and frozen; every later
+  view shows the same release. A release covers one completed quarter, or several when a
+  quarter had fewer than k reports received (they are carried into the next release, so a
+  published period never holds fewer than k reports). Periods never regroup once released.
+  A release publishes its number of reports; the breakdowns of a year are published once,
+  by the year's publication, so that no quarter's hidden count and the year's figure can
+  be subtracted from each other.
 * **Events, not states.** Each release counts the events of its period (``statistics.EVENTS``):
   a case decided in Q3 is one decision in Q3's release, and nothing published before moves.
 * **Late entries.** An event recorded after its period was released (a consultation written
@@ -207,10 +209,17 @@ def count_of(counts: EventCounts, where: dict[str, tuple[str, ...]]) -> int:
 
 def build_release(key: str, first: int, last: int, cutoff: datetime, counts: dict[str, EventCounts],
                   vocabularies: dict[str, list[str]]) -> Publication:
+    """A release publishes the number of reports it holds (at least k, never hidden); its
+    counts of every event are kept for the year's publication, which publishes the detail.
+
+    Why not the detail of every quarter: numbers are small, and a quarter's hidden count
+    next to the year's exact one would be the difference of the two. Publishing breakdowns
+    quarterly would force most of the year's report to be hidden (measured on the demo:
+    decisions, backlog and the sex-by-category table all hidden for a year of 96 reports)."""
     codes = {e.key: statistics.codes_of(e, vocabularies) for e in EVENTS}
     publication = Publication(key, "release", first, last, cutoff, codes=codes, counts=counts)
-    publication.figures = _event_figures(key, (key,), codes, lambda event, where: count_of(counts[event], where))
-    publication.medians = {e.key: _median(counts[e.key].days) for e in EVENTS if e.median}
+    publication.figures = [Figure("received", key, "received", (Term((key,), "received"),), counts["received"].total,
+                                  False)]
     return publication
 
 

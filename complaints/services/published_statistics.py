@@ -265,6 +265,10 @@ def years_published(all_publications: list[Publication]) -> list[int]:
     return sorted({p.year for p in all_publications if p.kind == "release"}, reverse=True)
 
 
+def years_with_annual(all_publications: list[Publication]) -> list[int]:
+    return sorted({p.year for p in all_publications if p.kind == "year"}, reverse=True)
+
+
 def year_view(user: Any, year: int, all_publications: list[Publication] | None = None) -> YearView | None:
     _require(user)
     everything = all_publications if all_publications is not None else publications(user)
@@ -281,21 +285,6 @@ def year_view(user: Any, year: int, all_publications: list[Publication] | None =
         carried = releases.period_label(last + 1, end)
     return YearView(year, of_year, annual, carried,
                     [p for p in everything if p.year < year])
-
-
-def release_for(view: YearView, quarter: int) -> Publication | None:
-    index = view.year * 4 + quarter - 1
-    return next((p for p in view.releases if p.first <= index <= p.last), None)
-
-
-def not_released(view: YearView, quarter: int) -> str:
-    """Why a quarter of the year has no release (yet)."""
-    if view.year * 4 + quarter - 1 > releases.last_completed_quarter(datetime.now(timezone.utc)):
-        return gettext("Q%(quarter)s %(year)s has not ended yet. A quarter is published once it is over, "
-                       "so that its figures never change.", quarter=quarter, year=view.year)
-    return gettext("Fewer than %(k)s reports were received in Q%(quarter)s %(year)s, so it is published together "
-                   "with the following quarters once they bring the number to %(k)s.", k=view.k, quarter=quarter,
-                   year=view.year)
 
 
 def cases_per_year(all_publications: list[Publication]) -> list[tuple[int, str, Figure | None]]:

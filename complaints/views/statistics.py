@@ -1,6 +1,6 @@
 """Anonymised statistics for gender equality mechanisms (/statistics): the dashboard, the
-report of one release ready to print, the annual report (page and PDF), and CSV/JSON
-exports. Never a case, never free text; every figure comes from a frozen release."""
+annual report (page and PDF), and CSV/JSON exports. Never a case, never free text; every
+figure comes from a frozen release or year's publication."""
 from __future__ import annotations
 
 import csv
@@ -13,8 +13,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField
-from wtforms.validators import NumberRange, Optional
+from wtforms import SelectField
 
 from .. import statistics
 from ..access import roles_required
@@ -36,16 +35,8 @@ class StatisticsFilterForm(FlaskForm):
     show = CheckboxList(_l("Show"), choices=[(key, _l(title)) for key, title in EVENT_CHOICES])
 
 
-class QuarterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    year = SelectField(_l("Year"), coerce=int)
-    quarter = IntegerField(_l("Quarter"), validators=[Optional(), NumberRange(1, 4, _l("Choose a quarter from 1 to 4."))])
-
-
-def _choose_year(form: FlaskForm, everything: list) -> list[int]:
-    years = published.years_published(everything)
+def _choose_year(form: FlaskForm, everything: list, annual: bool = False) -> list[int]:
+    years = published.years_with_annual(everything) if annual else published.years_published(everything)
     form.year.choices = [(y, str(y)) for y in years]
     if form.year.data is None and years:
         form.year.data = years[0]
@@ -74,32 +65,11 @@ def dashboard():  # type: ignore[no-untyped-def]
     per_year = published.cases_per_year(everything)
     trend = column_chart([(label, f.value) for _, label, f in per_year]) if per_year else None
     per_year_rows = [published.DisplayRow(label, (published.figure_text(f),)) for _, label, f in per_year]
-    columns = view.columns if view else []
+    columns = [view.annual] if view and view.annual else []  # breakdowns: the year's publication
     return render_template("statistics/dashboard.html", form=form, view=view, refusal=refusal, shown=shown,
                            trend=trend, per_year=per_year, per_year_rows=per_year_rows, publications=columns,
                            headers=published.headers(columns), median_rows=published.median_rows(columns),
                            bar_chart=bar_chart, **_helpers()), status
-
-
-@bp.get("/statistics/report")
-@roles_required("gem")
-def quarterly_report():  # type: ignore[no-untyped-def]
-    everything = published.publications(current_user)
-    form = QuarterForm(request.args)
-    years = _choose_year(form, everything)
-    view, release, refusal, status = None, None, None, 200
-    if not years:
-        refusal = _nothing_yet(published.threshold())
-    elif form.validate():
-        view = published.year_view(current_user, form.year.data, everything)
-        quarter = form.quarter.data or view.releases[-1].last % 4 + 1
-        release = published.release_for(view, quarter)
-        if release is None:
-            refusal, status = published.not_released(view, quarter), 422
-    else:
-        status = 400
-    return render_template("statistics/report.html", form=form, view=view, release=release, refusal=refusal,
-                           median_rows=published.median_rows([release] if release else []), **_helpers()), status
 
 
 @bp.get("/statistics/annual")
@@ -124,9 +94,9 @@ def annual_pdf():  # type: ignore[no-untyped-def]
 def _annual_report():  # type: ignore[no-untyped-def]
     everything = published.publications(current_user)
     form = StatisticsFilterForm(request.args)
-    years = _choose_year(form, everything)
+    years = _choose_year(form, everything, annual=True)
     if not years:
-        return None, form, _nothing_yet(published.threshold()), 200
+        return None, form, gettext("The first annual report is made once a year with published releases is over."), 422
     if not form.validate():
         return None, form, None, 400
     view = published.year_view(current_user, form.year.data, everything)

@@ -114,7 +114,7 @@ SHOTS: list[Shot] = [
     Shot("coordinator", "/register", "coordinator-register.png"),
     Shot("coordinator", first_row("/register?state=submitted"), "coordinator-assign.png"),
     Shot("gem", "/statistics", "gem-statistics.png"),
-    Shot("gem", "/statistics/report", "gem-quarterly-report.png"),
+    Shot("gem", "/statistics/annual", "gem-annual-report.png"),
     Shot("auditor", "/audit", "auditor-log.png"),
     Shot("admin", "/admin/accounts", "admin-accounts.png"),
     Shot("admin", "/admin/accounts/new", "admin-new-account.png"),

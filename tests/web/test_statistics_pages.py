@@ -46,6 +46,7 @@ def test_gem_sees_the_dashboard_with_small_counts_hidden(gem, figures):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert f"Release Q1 {LAST_YEAR}" in html and f"Release Q2–Q3 {LAST_YEAR}" in html
+    assert f"Annual report {LAST_YEAR}" in html
     assert "<svg" in html and "<script" not in html
     assert "0–4" in html  # the 3 cases of verbal harassment, and the categories nobody reported
     assert ">3<" not in html
@@ -70,7 +71,7 @@ def test_choosing_figures_changes_what_is_shown(gem, figures):
     assert 'id="h-received"' in html and 'id="h-decided"' not in html
 
 
-@pytest.mark.parametrize("path", ["/statistics", "/statistics/report", "/statistics/annual", "/statistics/annual.pdf",
+@pytest.mark.parametrize("path", ["/statistics", "/statistics/annual", "/statistics/annual.pdf",
                                   "/statistics/export.csv", "/statistics/export.json"])
 @pytest.mark.parametrize("role", ["officer", "coordinator", "admin", "auditor", "trust"])
 def test_other_roles_never_reach_statistics(staff_client, figures, path, role):
@@ -103,30 +104,30 @@ def test_a_year_outside_the_list_is_a_clear_error(gem, figures):
     assert "Not a valid choice" in page.get_data(as_text=True)
 
 
-def test_the_quarterly_report_is_one_release(gem, figures):
-    page = gem.get(f"/statistics/report?year={LAST_YEAR}&quarter=1")
-    html = page.get_data(as_text=True)
-    assert page.status_code == 200
-    assert f"quarterly report, Q1 {LAST_YEAR}" in html
-    assert "23 reports were received" in html and "0–4" in html and "this release never changes" in html
+def test_a_release_publishes_its_reports_and_the_year_its_breakdowns(gem, figures):
+    html = gem.get(f"/statistics?year={LAST_YEAR}").get_data(as_text=True)
+    assert f"Release Q1 {LAST_YEAR}, published" in html and ": 23 reports received." in html
+    assert 'id="t-received-category"' in html  # the year's breakdowns
 
 
-def test_a_quarter_joined_with_others_is_reported_with_them(gem, app):
+def test_small_quarters_are_released_together(gem, app):
     with app.app_context():
         add_bare_cases(3, at(1))
         add_bare_cases(4, at(5))
         add_bare_cases(6, at(8))
-    html = gem.get(f"/statistics/report?year={LAST_YEAR}&quarter=2").get_data(as_text=True)
-    assert f"Q1–Q2 {LAST_YEAR}" in html and "reported together" in html
+    html = gem.get(f"/statistics?year={LAST_YEAR}").get_data(as_text=True)
+    assert f"Release Q1–Q2 {LAST_YEAR}, published" in html and ": 7 reports received." in html
 
 
-def test_a_small_quarter_is_refused_until_it_is_released(gem, app):
+def test_a_running_year_shows_its_releases_and_waits_for_the_breakdowns(gem, app):
+    this_year = datetime.now(timezone.utc).year
+    if datetime.now(timezone.utc).month <= 3:
+        pytest.skip("no quarter of this year has ended yet")
     with app.app_context():
-        add_bare_cases(8, at(2))
-        add_bare_cases(2, at(11))
-    page = gem.get(f"/statistics/report?year={LAST_YEAR}&quarter=4")
-    assert page.status_code == 422
-    assert "published together with the following quarters" in page.get_data(as_text=True)
+        add_bare_cases(8, datetime(this_year, 2, 1, tzinfo=timezone.utc))
+    html = gem.get(f"/statistics?year={this_year}").get_data(as_text=True)
+    assert f"Release Q1 {this_year}" in html and "published once the year is over" in html
+    assert 'id="t-received-category"' not in html
 
 
 def test_the_annual_report_and_its_pdf(gem, figures):
@@ -153,7 +154,8 @@ def test_the_annual_report_waits_for_the_year_to_end(gem, app):
     if datetime.now(timezone.utc).month <= 3:
         pytest.skip("no quarter of this year has ended yet")
     page = gem.get(f"/statistics/annual?year={this_year}")
-    assert page.status_code == 422 and "once the year is over" in page.get_data(as_text=True)
+    assert page.status_code == 422 and "once a year with published releases is over" in page.get_data(as_text=True)
+    assert gem.get(f"/statistics/annual.pdf?year={this_year}").status_code == 422
 
 
 def test_csv_export_applies_suppression_and_states_the_threshold(gem, figures):
@@ -163,7 +165,7 @@ def test_csv_export_applies_suppression_and_states_the_threshold(gem, figures):
     text = response.get_data(as_text=True)
     assert text.startswith(f"# Complaints statistics {LAST_YEAR}; threshold k=5;")
     rows = list(csv.DictReader(io.StringIO(text.split("\n", 1)[1])))
-    category = {r["value"]: r["figure"] for r in rows if r["dimension"] == "Category" and r["release"] == f"{LAST_YEAR}-Q1"}
+    category = {r["value"]: r["figure"] for r in rows if r["dimension"] == "Category" and r["release"] == str(LAST_YEAR)}
     assert category["Sexual harassment: words"] == "0–4"
     assert all(r["figure"] not in SMALL_EXACT for r in rows), "no small count is exported"
     for row in rows:  # the bounds say what the label says
