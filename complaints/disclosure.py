@@ -31,6 +31,7 @@ ATLEAST = "atleast"      # k or more
 WITHHELD = "withheld"
 HIDDEN = frozenset({SMALL, SMALL0, ATLEAST, WITHHELD})
 MINIMUM_THRESHOLD = 3    # with k = 2, "1-1" would say the count
+SUMMARY_TABLES = frozenset({"cross", "groups", "stocks"})  # merged tables the annual report leads with
 
 
 class FilterRefused(Exception):
@@ -255,7 +256,8 @@ def _complement(violated: Figure, new: list[Figure], result: Any, taken: set[str
             continue  # a count that is 0 cannot give way to a larger one
         closeness = result.closeness(f, violated)
         if closeness is not None:
-            ranked.append(((closeness, not f.row, 0 if f.status == SHOWN else 1, f.value, f.key), f))
+            summary = f.table in SUMMARY_TABLES  # the report's headline tables: hidden last
+            ranked.append(((closeness, summary, not f.row, 0 if f.status == SHOWN else 1, f.value, f.key), f))
     if ranked:
         return min(ranked, key=lambda pair: pair[0])[1]
     if violated in new and raised(violated) is not None and violated.key not in taken:

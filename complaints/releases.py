@@ -261,6 +261,8 @@ def _cross_figures(key: str, covered: tuple[str, ...], category_codes: tuple[str
     for level, merge_sexes in CROSS_LEVELS:
         rows = _groups(category_codes, level)
         columns = ({s: m for s, m in SEX_GROUPS.items()} if merge_sexes else {c: (c,) for c in sex_codes if c != OTHER_CODE})
+        rows = {r: m for r, m in rows.items()  # "other" exists for codes no longer listed, if any
+                if r not in (OTHER_GROUP, OTHER_CODE) or value("received", {"category": m})}
         figures = []
         for row, members in rows.items():
             for column, sexes in columns.items():
@@ -293,6 +295,8 @@ def build_year(year: int, releases: list[Publication], earlier: list[Publication
     category_codes = codes["received"]["category"]
     for group, members in _groups(category_codes, "groups").items():
         where = (("category", members),)
+        if group == OTHER_GROUP and not value("received", dict(where)):
+            continue  # only codes no longer listed fall here
         figures.append(Figure(f"group|{group}", key, "groups", (Term(covered, "received", where),),
                               value("received", dict(where)), True, row=group, group=value("received", {})))
     cross, cross_note = _cross_figures(key, covered, category_codes, codes["received"]["complainant_sex"], value, k)
