@@ -285,7 +285,7 @@ def build_year(year: int, releases: list[Publication], earlier: list[Publication
     key = year_key(year)
     covered = tuple(r.key for r in releases)
     codes = releases[-1].codes
-    publication = Publication(key, "year", releases[0].first, releases[-1].last, cutoff, codes={"overdue": {}},
+    publication = Publication(key, "year", releases[0].first, releases[-1].last, cutoff, codes={**codes, "overdue": {}},
                               counts={"overdue": EventCounts(total=overdue)})
 
     def value(event: str, where: dict[str, tuple[str, ...]]) -> int:
