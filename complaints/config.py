@@ -95,8 +95,8 @@ def validate_settings(settings: Mapping[str, Any]) -> None:
         )
     if settings["FILE_CHECK_SECONDS"] <= 0:
         raise SettingsError(f"{PREFIX}FILE_CHECK_SECONDS must be a positive number of seconds")
-    if settings["STATS_THRESHOLD"] < 2:
-        raise SettingsError(f"{PREFIX}STATS_THRESHOLD must be at least 2")
+    if settings["STATS_THRESHOLD"] < 3:  # with 2, a hidden count shown as "1-1" would say it
+        raise SettingsError(f"{PREFIX}STATS_THRESHOLD must be at least 3")
     from .proxies import parse_networks
 
     for name in ("PROXY_ADDRESSES", "METRICS_ALLOW"):

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -259,8 +260,11 @@ class Case(Base):
     closure_reason: Mapped[str] = mapped_column(String(40), default="")
 
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # when the row was written: a report registered later with an earlier date is a late
+    # entry for the statistics, counted in the next release (see releases.py)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    first_feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -597,16 +601,34 @@ class LegalHold(Base):
     lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class StatisticsSnapshot(Base):
-    """Raw counts of one year for the statistics pages (statistics.count_year), kept for a day:
-    counting a large year takes seconds, and one figure set per day also means figures cannot
-    be compared hour by hour to spot a single new case."""
+class StatisticsRelease(Base):
+    """A published set of statistics, frozen once made (releases.py): the figures of one
+    period (``kind`` "release") or a year's publication (``kind`` "year"), with the true
+    counts the audit of later publications needs. Only the GEM pages read it, and only the
+    protected figures leave it."""
 
-    __tablename__ = "statistics_snapshots"
+    __tablename__ = "statistics_releases"
 
-    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    key: Mapped[str] = mapped_column(String(20), primary_key=True)  # "2026-Q3", "2026"
+    kind: Mapped[str] = mapped_column(String(10))
+    first_quarter: Mapped[int] = mapped_column(Integer)  # year * 4 + quarter - 1
+    last_quarter: Mapped[int] = mapped_column(Integer, index=True)
+    cutoff: Mapped[datetime] = mapped_column(UTCDateTime)  # events recorded up to here
+    content: Mapped[str] = mapped_column(Text)  # JSON: the figures as published, medians, notes
+    counts: Mapped[str] = mapped_column(Text)   # JSON: the true counts, for auditing later publications
+
+
+class StatisticsComputation(Base):
+    """At most one computation of new releases per day: the day is the primary key, so a
+    second worker trying the same day fails to insert and reads what the first made."""
+
+    __tablename__ = "statistics_computations"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    through_quarter: Mapped[int] = mapped_column(Integer)  # the last completed quarter considered
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    counts: Mapped[str] = mapped_column(Text)
+    releases: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 # --- audit -------------------------------------------------------------------------------
@@ -637,6 +659,8 @@ class AuditHead(Base):
 
 
 Index("ix_cases_state_submitted", Case.state, Case.submitted_at)
+Index("ix_transitions_action_at", Transition.action, Transition.at)  # statistics count events by period
+Index("ix_deadlines_created_at", Deadline.created_at)  # late entries of the statistics
 # The lists' default order (nearest deadline first, cases without one last), covering the
 # columns the lists filter on: a page and its total are read from this index alone.
 Index("ix_cases_list", Case.next_due_at, Case.submitted_at, Case.state, Case.category, Case.id)

@@ -1,47 +1,35 @@
-"""Anonymised statistics for gender equality mechanisms. No Flask imports.
+"""What the statistics count: events, declared in one table, counted in SQL. No Flask.
 
-Everything is counted in SQL from the clear, coarse metadata of cases and consultations;
-nothing is ever decrypted. What is published, and why no combination of it reveals a small
-count (the threshold *k* is the setting COMPLAINTS_STATS_THRESHOLD):
+Everything is counted from the clear, coarse metadata of cases and the records of the
+procedure; nothing is ever decrypted. Figures are made of **events** (a report received, a
+decision taken, a measure ordered, a deadline that fell due...), each counted once, in the
+release of the period in which it happened (see ``releases.py``). A case's *current* stage,
+outcome or route is never counted: those move, and two counts of a moving state taken on
+different days could be subtracted to follow one case.
 
-1. **Periods.** A year is shown by its *completed* quarters, joined into groups of at least k
-   cases (``disclosure.group_periods``). A group never changes once closed; the quarter in
-   progress and a trailing group under k are not published (the latter is shown as ``<k``).
-   So figures published on different days or for a year and its quarters cannot be
-   subtracted from each other: the quarterly report *is* a column of the year's tables.
-2. **Lines.** For each dimension (category, channel, sex of the complainant...) the year's
-   count per value is a line whose total, the number of cases in the published groups, is
-   exact; ``protect_line`` audits it exactly.
-3. **Tables.** Each dimension is also broken down by period group. Values whose year count
-   is hidden are merged into one row, so every row and every column total of the table is
-   known exactly, and ``protect_table`` audits the table exactly.
-4. **Combinations.** All tables of a year share only the period groups, whose totals are
-   exact. Given those, each table can be filled in independently of the others (any choice
-   for one dimension combines with any choice for another, case by case, inside each
-   group), so what a reader learns from all tables together is what each table says alone.
-   That is why dimensions are never crossed with each other: a cross table would tie the
-   tables together and break this argument.
-5. **Population.** The only filter that narrows the population is the period; a period
-   with fewer than k cases is refused. Choosing dimensions changes what is shown, not whom.
+Each event kind names its table, the date the event happened, the moment it was recorded
+(a consultation can be recorded weeks after it was held), its dimensions, and which of them
+are counted jointly (``blocks``): dimensions that a published table crosses, or that a
+logical link ties together (``releases.EXCLUSIONS``), must be counted jointly so that the
+audit sees every combination. Adding an event is one entry in ``EVENTS``.
 """
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Callable
 
-from sqlalchemy import Integer, and_, exists, func, not_, or_, select
+from sqlalchemy import Integer, and_, case, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.types import Float
 
-from .disclosure import Breakdown, FilterRefused, Figure, group_periods, primary, publish_breakdown
 from .models import Case, Consultation, Deadline, ProtectiveMeasure, Transition
 from .translatable import N_
 
-FEEDBACK_DAYS = 90  # EU 2019/1937 Art. 9(1)(f): feedback within three months
 OTHER_CODE = "__unlisted__"  # a code found in the data but not in the vocabulary
+YES_NO = ("yes", "no")
 
 
 class days_between(FunctionElement):  # type: ignore[misc]
@@ -52,7 +40,7 @@ class days_between(FunctionElement):  # type: ignore[misc]
 
 
 class whole_days_between(days_between):  # type: ignore[misc]
-    """Completed days from ``start`` to ``end`` (rounded down), for histograms."""
+    """Completed days from ``start`` to ``end`` (rounded down), for medians."""
 
     type = Integer()
     inherit_cache = True
@@ -86,302 +74,291 @@ def _days_default(element, compiler, **kw):  # type: ignore[no-untyped-def]
 
 @dataclass(frozen=True)
 class Dimension:
+    """One coded attribute of an event. ``codes`` fixes the values of a derived attribute;
+    attributes with a vocabulary (categories, sexes...) get theirs from the service, so the
+    labels and the counted values are the same list."""
+
     key: str
     title: str
-    column: Any = None  # a plain column: one value per code of the vocabulary
-
-    def conditions(self, codes: list[str], now: datetime) -> list[tuple[str, ColumnElement]]:
-        if self.column is not None:
-            return [(code, self.column == code) for code in codes]
-        return DERIVED[self.key](now)
+    expression: Callable[[], ColumnElement]
+    sensitive: bool = False  # zeros and whole groups are hidden too (see disclosure.py)
+    codes: tuple[str, ...] | None = None
+    complete: bool = False   # the expression only ever gives one of ``codes``: no "other"
 
 
-def _measure_ordered():  # type: ignore[no-untyped-def]
-    return exists().where(ProtectiveMeasure.case_id == Case.id)
+def _yes_no(condition: Callable[[], ColumnElement]) -> Callable[[], ColumnElement]:
+    """Always "yes" or "no" (dimensions using it are ``complete``)."""
+    return lambda: case((condition(), literal("yes")), else_=literal("no"))
 
 
-def _protection(now: datetime) -> list[tuple[str, ColumnElement]]:
-    ordered = _measure_ordered()
-    return [("ordered", ordered),
-            ("requested_only", and_(Case.protection_requested, not_(ordered))),
-            ("none", and_(not_(Case.protection_requested), not_(ordered)))]
+STEP_ACTIONS = {  # transition action -> the step counted
+    "propose_mediation": "mediation_proposed",
+    "record_agreement": "agreement_reached",
+    "open_inquiry": "inquiry_opened",
+    "open_investigation": "investigation_opened",
+    "decline_mediation": "investigation_opened",
+    "end_mediation": "investigation_opened",
+    "extend_investigation": "investigation_extended",
+    "resolve_informally": "resolved_informally",
+    "refer_external": "referred_external",
+    "criminal_elements": "referred_external",
+    "reject": "rejected",
+    "withdraw": "withdrawn",
+    "continue_ex_officio": "continued_ex_officio",
+    "reinvestigate": "reinvestigation",
+}
+STEPS = tuple(dict.fromkeys(STEP_ACTIONS.values()))
+DUTY_DEADLINES = ("acknowledge", "triage", "mediation_proposal", "mediator_selection", "mediation",
+                  "preliminary_inquiry", "investigation", "decision", "delivery", "appeal_review",
+                  "feedback")
+# A clock that stopped because it no longer applied (the case was withdrawn or rejected:
+# "moot") or because it was paused (its remaining time runs on in a new row) was neither kept
+# nor missed; only the rows that ran to their end or are still running count.
+COUNTED_CLOCK = Deadline.ending.not_in(("moot", "paused"))
+CLOSURE_REASONS = ("monitoring_complete", "agreement_fulfilled", "external_result", "rejected", "withdrawn")
+MEASURES = ("separation", "transfer_respondent", "suspension_on_pay", "schedule_change", "no_contact", "other")
+SANCTION_CODES = ("", "warning", "suspension", "transfer", "dismissal", "other")
+DECISION_OUTCOMES = ("substantiated", "partly_substantiated", "not_substantiated", "abusive_complaint")
 
-
-def _retaliation(now: datetime) -> list[tuple[str, ColumnElement]]:
-    report = or_(Case.category == "RETALIATION", Case.parent_case_id.is_not(None))
-    return [("yes", report), ("no", not_(report))]
-
-
-def _sanction(now: datetime) -> list[tuple[str, ColumnElement]]:
-    decided = Case.decided_at.is_not(None)
-    return [("not_decided", not_(decided)),
-            ("none", and_(decided, Case.sanction == "")),
-            ("warning", and_(decided, Case.sanction == "warning")),
-            ("suspension", and_(decided, Case.sanction == "suspension")),
-            ("transfer", and_(decided, Case.sanction == "transfer")),
-            ("dismissal", and_(decided, Case.sanction == "dismissal")),
-            ("other", and_(decided, Case.sanction.not_in(["", "warning", "suspension", "transfer", "dismissal"])))]
-
-
-def _appeal(now: datetime) -> list[tuple[str, ColumnElement]]:
-    lodged = exists().where(Transition.case_id == Case.id, Transition.to_state == "appeal_review")
-    return [("upheld", Case.appeal_outcome == "upheld"),
-            ("changed", Case.appeal_outcome == "changed"),
-            ("pending", and_(Case.appeal_outcome.not_in(["upheld", "changed"]), lodged)),
-            ("none", and_(Case.appeal_outcome.not_in(["upheld", "changed"]), not_(lodged)))]
-
-
-def _acknowledgement(now: datetime) -> list[tuple[str, ColumnElement]]:
-    def deadline(*condition: ColumnElement) -> ColumnElement:
-        return exists().where(Deadline.case_id == Case.id, Deadline.kind == "acknowledge", *condition)
-    met = deadline(Deadline.met_at.is_not(None), Deadline.met_at <= Deadline.due_at)
-    late = deadline(or_(Deadline.met_at > Deadline.due_at,
-                        and_(Deadline.met_at.is_(None), Deadline.due_at < now)))
-    return [("met", met), ("late", and_(not_(met), late)), ("pending", and_(not_(met), not_(late)))]
-
-
-def _decision(now: datetime) -> list[tuple[str, ColumnElement]]:
-    decided = Case.decided_at.is_not(None)
-    late = exists().where(Deadline.case_id == Case.id, Deadline.kind.in_(["investigation", "decision"]),
-                          Deadline.met_at > Deadline.due_at)
-    return [("met", and_(decided, not_(late))), ("late", and_(decided, late)), ("pending", not_(decided))]
-
-
-def _feedback(now: datetime) -> list[tuple[str, ColumnElement]]:
-    given = Case.first_feedback_at.is_not(None)
-    acknowledged = Case.acknowledged_at.is_not(None)
-    in_time = days_between(Case.acknowledged_at, Case.first_feedback_at) <= FEEDBACK_DAYS
-    overdue = days_between(Case.acknowledged_at, now) > FEEDBACK_DAYS
-    met = and_(given, acknowledged, in_time)
-    late = or_(and_(given, acknowledged, not_(in_time)), and_(not_(given), acknowledged, overdue))
-    return [("met", met), ("late", late), ("pending", and_(not_(met), not_(late)))]
-
-
-DERIVED = {"protection": _protection, "retaliation": _retaliation, "sanction": _sanction,
-           "appeal": _appeal, "acknowledgement_deadline": _acknowledgement,
-           "decision_deadline": _decision, "feedback_deadline": _feedback}
-
-CASE_DIMENSIONS = (
-    Dimension("category", N_("Category"), Case.category),
-    Dimension("channel", N_("Channel"), Case.channel),
-    Dimension("route", N_("Route"), Case.route),
-    Dimension("outcome", N_("Outcome"), Case.outcome),
-    Dimension("state", N_("Current stage"), Case.state),
-    Dimension("complainant_sex", N_("Sex of the person reporting"), Case.complainant_sex),
-    Dimension("respondent_sex", N_("Sex of the person reported"), Case.respondent_sex),
-    Dimension("complainant_rank_band", N_("Rank band of the person reporting"), Case.complainant_rank_band),
-    Dimension("respondent_rank_band", N_("Rank band of the person reported"), Case.respondent_rank_band),
-    Dimension("respondent_relation", N_("Hierarchical relation"), Case.respondent_relation),
-    Dimension("unit_group", N_("Unit group"), Case.unit_group),
-    Dimension("protection", N_("Protective measures")),
-    Dimension("retaliation", N_("Retaliation reports")),
-    Dimension("sanction", N_("Sanctions")),
-    Dimension("appeal", N_("Appeals")),
-    Dimension("acknowledgement_deadline", N_("Acknowledgement within the deadline")),
-    Dimension("decision_deadline", N_("Decision within the deadlines")),
-    Dimension("feedback_deadline", N_("Feedback within three months")),
-)
-CONSULTATION_DIMENSIONS = (
-    Dimension("consultation_outcome", N_("Outcome of the consultation"), Consultation.outcome),
-    Dimension("consultation_category", N_("Subject of the consultation"), Consultation.category),
-    Dimension("consultation_sex", N_("Sex of the person consulting"), Consultation.complainant_sex),
-    Dimension("consultation_unit_group", N_("Unit group of the person consulting"), Consultation.unit_group),
-)
-TIMINGS = (
-    ("acknowledgement", N_("Days from report to acknowledgement"), Case.submitted_at, Case.acknowledged_at),
-    ("decision", N_("Days from report to decision"), Case.submitted_at, Case.decided_at),
-    ("feedback", N_("Days from acknowledgement to first feedback"), Case.acknowledged_at, Case.first_feedback_at),
+D = Dimension
+CATEGORY = D("category", N_("Category"), lambda: Case.category, sensitive=True)
+COMPLAINANT_SEX = D("complainant_sex", N_("Sex of the person reporting"), lambda: Case.complainant_sex)
+RETALIATION = D("retaliation", N_("Report of retaliation"), sensitive=True, codes=YES_NO, complete=True,
+                expression=_yes_no(lambda: or_(Case.category == "RETALIATION", Case.parent_case_id.is_not(None))))
+RECEIVED_DIMENSIONS = (
+    CATEGORY, COMPLAINANT_SEX, RETALIATION,
+    D("channel", N_("Channel"), lambda: Case.channel),
+    D("respondent_sex", N_("Sex of the person reported"), lambda: Case.respondent_sex),
+    D("complainant_rank_band", N_("Rank band of the person reporting"), lambda: Case.complainant_rank_band),
+    D("respondent_rank_band", N_("Rank band of the person reported"), lambda: Case.respondent_rank_band),
+    D("respondent_relation", N_("Hierarchical relation"), lambda: Case.respondent_relation),
+    D("unit_group", N_("Unit group"), lambda: Case.unit_group),
+    D("protection_requested", N_("Protection requested"), _yes_no(lambda: Case.protection_requested),
+      sensitive=True, codes=YES_NO, complete=True),
 )
 
 
-# --- periods -----------------------------------------------------------------------------
-
-
-def quarter_start(year: int, quarter: int) -> datetime:
-    if quarter == 5:
-        return datetime(year + 1, 1, 1, tzinfo=timezone.utc)
-    return datetime(year, 3 * quarter - 2, 1, tzinfo=timezone.utc)
-
-
-def completed_quarters(year: int, now: datetime) -> list[int]:
-    """Quarters of ``year`` that have ended by ``now`` (figures of a running quarter still move)."""
-    return [q for q in range(1, 5) if quarter_start(year, q + 1) <= now]
-
-
-def quarter_label(year: int, quarters: list[int]) -> str:
-    if len(quarters) == 1:
-        return f"Q{quarters[0]} {year}"
-    return f"Q{quarters[0]}–Q{quarters[-1]} {year}"
-
-
-# --- counting ----------------------------------------------------------------------------
-
-
-def _count_quarter(session: Any, date_column: Any, start: Any, end: Any,
-                   cells: list[tuple[str, str, ColumnElement]]) -> tuple[int, dict[tuple[str, str], int]]:
-    """One pass over the quarter: its total and a count for each (dimension, code)."""
-    columns = [func.count()] + [func.count().filter(condition) for _, _, condition in cells]
-    row = session.execute(select(*columns).select_from(date_column.class_)
-                          .where(date_column >= start, date_column < end)).one()
-    return row[0], {(dim, code): value for (dim, code, _), value in zip(cells, row[1:])}
-
-
-def _cells(dimensions: tuple[Dimension, ...], vocabularies: dict[str, list[str]],
-           now: datetime) -> list[tuple[str, str, ColumnElement]]:
-    return [(d.key, code, condition) for d in dimensions
-            for code, condition in d.conditions(vocabularies.get(d.key, []), now)]
+# --- event kinds -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Group:
-    label: str
-    quarters: tuple[int, ...]
-    total: int
-
-
-@dataclass(frozen=True)
-class Timing:
+class EventKind:
     key: str
     title: str
-    # per period group and for the year: (number of cases, median days or None when hidden)
-    groups: tuple[tuple[int, float | None], ...]
-    year: tuple[int, float | None]
+    source: Callable[[], Any]              # a select() with the event rows (FROM and WHERE)
+    happened: Callable[[], Any]             # when it happened: the period it belongs to
+    recorded: Callable[[], Any]             # when it was written down (late entries)
+    dimensions: tuple[Dimension, ...] = ()
+    blocks: tuple[tuple[str, ...], ...] = ()  # dimensions counted jointly; others alone
+    crosses: tuple[tuple[str, str], ...] = ()  # two-way tables published (within a block)
+    sensitive_total: bool = False          # "no measure ordered" is itself sensitive
+    median: tuple[str, Callable[[], Any], Callable[[], Any]] | None = None  # (title, start, end)
+    by_day: bool = False                   # dated by calendar day, not by instant
+
+    def block_list(self) -> list[tuple[str, ...]]:
+        joint = [tuple(b) for b in self.blocks]
+        seen = {d for b in joint for d in b}
+        return joint + [(d.key,) for d in self.dimensions if d.key not in seen]
+
+    def dimension(self, key: str) -> Dimension:
+        return next(d for d in self.dimensions if d.key == key)
+
+
+def _transitions(*actions: str) -> Callable[[], Any]:
+    return lambda: (select().select_from(Transition).join(Case, Case.id == Transition.case_id)
+                    .where(Transition.action.in_(actions)))
+
+
+EVENTS: tuple[EventKind, ...] = (
+    EventKind("received", N_("Reports received"), lambda: select().select_from(Case),
+              lambda: Case.submitted_at, lambda: Case.recorded_at, RECEIVED_DIMENSIONS,
+              blocks=(("category", "complainant_sex", "retaliation"),)),
+    EventKind("acknowledged", N_("Reports acknowledged"), _transitions("acknowledge"),
+              lambda: Transition.at, lambda: Transition.at,
+              median=(N_("Days from report to acknowledgement"), lambda: Case.submitted_at, lambda: Transition.at)),
+    EventKind("feedback", N_("First feedback to the person reporting"),
+              lambda: select().select_from(Case).where(Case.first_feedback_at.is_not(None),
+                                                       Case.acknowledged_at.is_not(None),
+                                                       Case.acknowledged_at <= Case.first_feedback_at),
+              lambda: Case.first_feedback_at, lambda: Case.first_feedback_at,
+              median=(N_("Days from acknowledgement to first feedback"), lambda: Case.acknowledged_at,
+                      lambda: Case.first_feedback_at)),
+    EventKind("steps", N_("Steps of the procedure taken"), _transitions(*STEP_ACTIONS),
+              lambda: Transition.at, lambda: Transition.at,
+              (D("step", N_("Step"), lambda: case(*[(Transition.action == a, literal(s)) for a, s in STEP_ACTIONS.items()]),
+                 sensitive=True, codes=STEPS, complete=True),)),
+    EventKind("decided", N_("Decisions taken"), _transitions("decide"),
+              lambda: Transition.at, lambda: Transition.at,
+              (D("outcome", N_("Outcome of the decision"), lambda: Transition.reason_code, sensitive=True,
+                 codes=DECISION_OUTCOMES),
+               D("sanction", N_("Sanction"), lambda: Case.sanction, sensitive=True, codes=SANCTION_CODES),
+               D("disciplinary", N_("Disciplinary procedure started"), _yes_no(lambda: Case.disciplinary_referral),
+                 sensitive=True, codes=YES_NO, complete=True)),
+              median=(N_("Days from report to decision"), lambda: Case.submitted_at, lambda: Transition.at)),
+    EventKind("appealed", N_("Appeals lodged"), _transitions("appeal"),
+              lambda: Transition.at, lambda: Transition.at, sensitive_total=True),
+    EventKind("appeal_decided", N_("Appeals decided"), _transitions("decide_appeal"),
+              lambda: Transition.at, lambda: Transition.at,
+              (D("appeal_outcome", N_("Result of the appeal"), lambda: Transition.reason_code, sensitive=True,
+                 codes=("upheld", "changed")),), sensitive_total=True),
+    EventKind("measures", N_("Protective measures ordered"),
+              lambda: select().select_from(ProtectiveMeasure),
+              lambda: ProtectiveMeasure.ordered_at, lambda: ProtectiveMeasure.ordered_at,
+              (D("measure", N_("Measure"), lambda: ProtectiveMeasure.kind, sensitive=True, codes=MEASURES),),
+              sensitive_total=True),
+    EventKind("closed", N_("Cases closed"), _transitions("close", "close_withdrawn", "close_rejected"),
+              lambda: Transition.at, lambda: Transition.at,
+              (D("closure_reason", N_("Reason for closing"), lambda: Case.closure_reason, sensitive=True,
+                 codes=CLOSURE_REASONS),)),
+    EventKind("deadlines", N_("Deadlines that fell due"),
+              lambda: select().select_from(Deadline).where(Deadline.kind.in_(DUTY_DEADLINES),
+                                                           COUNTED_CLOCK),
+              lambda: Deadline.due_at, lambda: Deadline.created_at,
+              (D("deadline", N_("Deadline"), lambda: Deadline.kind, codes=DUTY_DEADLINES, complete=True),
+               D("kept", N_("Kept"), _yes_no(lambda: and_(Deadline.met_at.is_not(None),
+                                                          Deadline.met_at <= Deadline.due_at)),
+                 codes=YES_NO, complete=True)),
+              blocks=(("deadline", "kept"),), crosses=(("deadline", "kept"),)),
+    EventKind("consultations", N_("Consultations with persons of trust"),
+              lambda: select().select_from(Consultation),
+              lambda: Consultation.held_on, lambda: Consultation.created_at,
+              (D("consultation_outcome", N_("Outcome of the consultation"), lambda: Consultation.outcome),
+               D("consultation_category", N_("Subject of the consultation"), lambda: Consultation.category,
+                 sensitive=True),
+               D("consultation_sex", N_("Sex of the person consulting"), lambda: Consultation.complainant_sex),
+               D("consultation_unit_group", N_("Unit group of the person consulting"),
+                 lambda: Consultation.unit_group)),
+              by_day=True),
+)
+EVENTS_BY_KEY = {event.key: event for event in EVENTS}
+
+
+# --- counting one release ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Population:
-    """The published figures of one population (cases, or consultations) for a year."""
+class Window:
+    """The events of one release: those that happened before ``end`` and were recorded by
+    ``cutoff``, less those an earlier release (ending at ``start``, computed at
+    ``previous_cutoff``) already counted. Late entries are the events recorded after the
+    previous release with a date before ``start``."""
 
-    groups: tuple[Group, ...]
-    unpublished_quarters: tuple[int, ...]  # completed, but the group under k is not closed
-    unpublished_total: Figure | None
-    unpublished_label: str  # e.g. "Q3–Q4 2026", or "" when nothing is held back
-    total: int
-    breakdowns: dict[str, Breakdown] = field(default_factory=dict)
+    start: datetime | None
+    end: datetime
+    cutoff: datetime
+    previous_cutoff: datetime | None
 
-
-@dataclass(frozen=True)
-class YearReport:
-    year: int
-    threshold: int
-    as_of: datetime
-    completed: tuple[int, ...]
-    cases: Population
-    consultations: Population | None
-    timings: tuple[Timing, ...]
-
-    def group_for(self, quarter: int) -> int:
-        """Index of the published group that holds ``quarter``; refuses otherwise."""
-        for index, group in enumerate(self.cases.groups):
-            if quarter in group.quarters:
-                return index
-        if quarter not in self.completed:
-            raise FilterRefused(N_("Q%(quarter)s %(year)s has not ended yet. Figures of a quarter are "
-                                   "published once it is over, so that they no longer change."),
-                                quarter=quarter, year=self.year)
-        raise FilterRefused(
-            N_("Fewer than %(k)s cases were filed from Q%(quarter)s %(year)s on, so this quarter is "
-               "published only once later quarters bring the group to %(k)s cases."),
-            k=self.threshold, quarter=quarter, year=self.year)
+    def conditions(self, event: EventKind) -> list[ColumnElement]:
+        happened, recorded = event.happened(), event.recorded()
+        bound = (lambda moment: moment.date()) if event.by_day else (lambda moment: moment)
+        current = [happened < bound(self.end), recorded <= self.cutoff]
+        if self.start is None:
+            return [and_(*current)]
+        current_window = and_(happened >= bound(self.start), *current)
+        if str(happened) == str(recorded):
+            return [current_window]  # recorded as it happens (transitions): never late
+        late = and_(happened < bound(self.start), recorded > self.previous_cutoff, recorded <= self.cutoff)
+        return [current_window, late]
 
 
-def _bound(value: datetime, column: Any) -> datetime | date:
-    """Consultations are dated by day, cases by instant."""
-    return value.date() if column is Consultation.held_on else value
+@dataclass
+class EventCounts:
+    """The true counts of one event kind in one release (never published as such)."""
+
+    total: int = 0
+    blocks: dict[tuple[str, ...], Counter] = field(default_factory=dict)
+    days: Counter = field(default_factory=Counter)  # whole days -> events, for the median
+
+    def to_json(self) -> dict[str, Any]:
+        return {"total": self.total,
+                "blocks": [{"dimensions": list(dims), "cells": [[list(k), n] for k, n in sorted(c.items())]}
+                           for dims, c in self.blocks.items()],
+                "days": {str(d): n for d, n in sorted(self.days.items())}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "EventCounts":
+        return cls(total=data["total"],
+                   blocks={tuple(b["dimensions"]): Counter({tuple(k): n for k, n in b["cells"]})
+                           for b in data["blocks"]},
+                   days=Counter({int(d): n for d, n in data["days"].items()}))
 
 
-# --- stage 1: raw counts of a year (what a snapshot stores) ------------------------------
-#
-# Counting a year touches every case of it; on a large database that takes seconds, so the
-# service layer keeps one snapshot of these raw counts per year and day. The counts are plain
-# JSON: {"year", "computed_at", "quarters": [...], "cases": {...}, "consultations": {...},
-# "timings": {...}}. Publishing (stage 2) applies the threshold and is cheap.
+def codes_of(event: EventKind, vocabularies: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    """Every value each dimension can take in a release, in display order."""
+    result = {}
+    for dimension in event.dimensions:
+        listed = dimension.codes if dimension.codes is not None else tuple(vocabularies.get(dimension.key, ()))
+        result[dimension.key] = tuple(listed) + (() if dimension.complete else (OTHER_CODE,))
+    return result
 
 
-def _count_population(session: Any, year: int, quarters: list[int], date_column: Any,
-                      dimensions: tuple[Dimension, ...], vocabularies: dict[str, list[str]],
-                      now: datetime) -> dict[str, Any]:
-    cells = _cells(dimensions, vocabularies, now)
-    totals, by_quarter = [], []
-    for q in quarters:
-        total, by_cell = _count_quarter(session, date_column, _bound(quarter_start(year, q), date_column),
-                                        _bound(quarter_start(year, q + 1), date_column), cells)
-        totals.append(total)
-        by_quarter.append(by_cell)
-    codes = {d.key: [code for dim, code, _ in cells if dim == d.key] for d in dimensions}
-    counts = {key: [[by_quarter[i][(key, code)] for i in range(len(quarters))] for code in dim_codes]
-              for key, dim_codes in codes.items()}
-    return {"totals": totals, "codes": codes, "counts": counts}
+def count_event(session: Any, event: EventKind, window: Window,
+                vocabularies: dict[str, list[str]]) -> EventCounts:
+    """The window's events, in few passes over index ranges of the dates: one query counts
+    the total and every value of the dimensions counted alone (filtered counts), one GROUP
+    BY counts each joint block, one the whole days for the median."""
+    codes = codes_of(event, vocabularies)
+    counts = EventCounts()
+    blocks = event.block_list()
+    alone = [dims[0] for dims in blocks if len(dims) == 1]
+    for condition in window.conditions(event):
+        base = event.source().where(condition)
+        filters = [(d, code) for d in alone for code in codes[d] if code != OTHER_CODE]
+        columns = [func.count()] + [func.count().filter(event.dimension(d).expression() == code) for d, code in filters]
+        row = session.execute(base.add_columns(*columns)).one()
+        counts.total += row[0]
+        by_value = Counter({pair: n for pair, n in zip(filters, row[1:])})
+        for d in alone:
+            cells = counts.blocks.setdefault((d,), Counter())
+            listed = 0
+            for code in codes[d]:
+                if code != OTHER_CODE:
+                    cells[(code,)] += by_value[(d, code)]
+                    listed += by_value[(d, code)]
+            if OTHER_CODE in codes[d]:
+                cells[(OTHER_CODE,)] += row[0] - listed  # NULL and values not on the list
+        for dims in blocks:
+            if len(dims) == 1:
+                continue
+            expressions = [event.dimension(d).expression().label(d) for d in dims]
+            cells = counts.blocks.setdefault(dims, Counter())
+            for found in session.execute(base.add_columns(*expressions, func.count()).group_by(*expressions)).all():
+                cells[tuple(_known(found[i], codes[d]) for i, d in enumerate(dims))] += found[-1]
+        if event.median:
+            _, start, end = event.median
+            days = whole_days_between(start(), end())
+            counts.days.update({int(d): n for d, n in session.execute(
+                base.add_columns(days, func.count()).where(start().is_not(None)).group_by(days)).all()
+                if d is not None})
+    for cells in counts.blocks.values():  # zero cells are not kept
+        for key in [k for k, n in cells.items() if n == 0]:
+            del cells[key]
+    return counts
 
 
-def _day_histogram(session: Any, start_col: Any, end_col: Any, begin: datetime,
-                   end: datetime) -> dict[str, int]:
-    """Completed days per case, as {days: cases}: few distinct values, light to move."""
-    days = whole_days_between(start_col, end_col)
-    rows = session.execute(select(days, func.count()).where(
-        Case.submitted_at >= begin, Case.submitted_at < end,
-        start_col.is_not(None), end_col.is_not(None)).group_by(days)).all()
-    return {str(int(d)): n for d, n in rows}
+def _known(value: Any, codes: tuple[str, ...]) -> str:
+    value = "" if value is None else str(value)
+    return value if value in codes and value != OTHER_CODE else OTHER_CODE
 
 
-def count_year(session: Any, year: int, vocabularies: dict[str, list[str]],
-               now: datetime | None = None) -> dict[str, Any]:
-    """Raw counts of the completed quarters of ``year``: nothing here is fit to publish."""
-    now = now or datetime.now(timezone.utc)
-    quarters = completed_quarters(year, now)
-    return {
-        "year": year,
-        "computed_at": now.isoformat(),
-        "quarters": quarters,
-        "cases": _count_population(session, year, quarters, Case.submitted_at, CASE_DIMENSIONS,
-                                   vocabularies, now),
-        "consultations": _count_population(session, year, quarters, Consultation.held_on,
-                                           CONSULTATION_DIMENSIONS, vocabularies, now),
-        "timings": {key: [_day_histogram(session, start_col, end_col, quarter_start(year, q),
-                                         quarter_start(year, q + 1)) for q in quarters]
-                    for key, _, start_col, end_col in TIMINGS},
-    }
+def first_event_day(session: Any) -> date | None:
+    """The day of the earliest report received: where the history of releases begins."""
+    first = session.execute(select(func.min(Case.submitted_at))).scalar()
+    return first.date() if first else None
 
 
-# --- stage 2: what is published ----------------------------------------------------------
+def open_cases_overdue(session: Any, end: datetime, cutoff: datetime) -> int:
+    """Cases open at ``end`` with a duty deadline already passed and not yet kept by then,
+    among the cases recorded by ``cutoff`` (the year-end figure of the annual report)."""
+    overdue = select(Deadline.case_id).where(
+        Deadline.kind.in_(DUTY_DEADLINES), Deadline.due_at < end,
+        or_(Deadline.met_at.is_(None), Deadline.met_at > end))
+    return session.execute(select(func.count()).select_from(Case).where(
+        Case.submitted_at < end, Case.recorded_at <= cutoff,
+        or_(Case.closed_at.is_(None), Case.closed_at >= end), Case.id.in_(overdue))).scalar_one()
 
 
-def _publish_population(year: int, quarters: list[int], raw: dict[str, Any],
-                        dimensions: tuple[Dimension, ...], k: int) -> tuple[Population, list[list[int]]]:
-    totals = raw["totals"]
-    closed, trailing = group_periods(totals, k)
-    groups = tuple(Group(quarter_label(year, [quarters[i] for i in g]), tuple(quarters[i] for i in g),
-                         sum(totals[i] for i in g)) for g in closed)
-    trailing_total = sum(totals[i] for i in trailing)
-    breakdowns: dict[str, Breakdown] = {}
-    if groups:
-        group_totals = [sum(totals[i] for i in g) for g in closed]
-        for dimension in dimensions:
-            codes = list(raw["codes"][dimension.key])
-            matrix = [[sum(per_quarter[i] for i in g) for g in closed] for per_quarter in raw["counts"][dimension.key]]
-            rest = [t - sum(row[g] for row in matrix) for g, t in enumerate(group_totals)]
-            if any(rest):  # codes outside the vocabulary (e.g. a category since renamed)
-                codes, matrix = codes + [OTHER_CODE], matrix + [rest]
-            breakdowns[dimension.key] = publish_breakdown(codes, matrix, k)
-    population = Population(
-        groups=groups, unpublished_quarters=tuple(quarters[i] for i in trailing),
-        unpublished_total=Figure(trailing_total, primary(trailing_total, k)) if trailing else None,
-        unpublished_label=quarter_label(year, [quarters[i] for i in trailing]) if trailing else "",
-        total=sum(g.total for g in groups), breakdowns=breakdowns)
-    return population, closed
-
-
-def _publish_timings(raw: dict[str, Any], closed: list[list[int]], k: int) -> tuple[Timing, ...]:
-    result = []
-    for key, title, _, _ in TIMINGS:
-        histograms = [Counter({int(d): n for d, n in h.items()}) for h in raw["timings"][key]]
-        per_group = [sum((histograms[i] for i in g), Counter()) for g in closed]
-        result.append(Timing(key, title, tuple(_median_if_enough(h, k) for h in per_group),
-                             _median_if_enough(sum(per_group, Counter()), k)))
-    return tuple(result)
-
-
-def median(histogram: Counter[int]) -> float:
+def median(histogram: Counter) -> float:
     """The median of the values a histogram counts."""
     n = sum(histogram.values())
     wanted = [(n - 1) // 2, n // 2]  # the middle position(s), counting from 0
@@ -393,53 +370,3 @@ def median(histogram: Counter[int]) -> float:
             found.append(value)
     return (found[0] + found[1]) / 2
 
-
-def _median_if_enough(histogram: Counter[int], k: int) -> tuple[int, float | None]:
-    """A median of fewer than k cases is not published: it would describe individuals."""
-    n = sum(histogram.values())
-    return (n, None) if n < k else (n, median(histogram))
-
-
-def publish(raw: dict[str, Any], k: int) -> YearReport:
-    """The figures fit to publish from a year's raw counts, or FilterRefused."""
-    year, quarters = raw["year"], list(raw["quarters"])
-    if not quarters:
-        raise FilterRefused(N_("No quarter of %(year)s has ended yet. Figures are published by "
-                               "completed quarters, so that they no longer change once shown."), year=year)
-    cases, closed = _publish_population(year, quarters, raw["cases"], CASE_DIMENSIONS, k)
-    if not cases.groups:
-        raise FilterRefused(N_("Fewer than %(k)s cases were filed in the completed quarters of %(year)s. "
-                               "To protect the people concerned, no figures are shown for this year."),
-                            k=k, year=year)
-    consultations, _ = _publish_population(year, quarters, raw["consultations"], CONSULTATION_DIMENSIONS, k)
-    return YearReport(year=year, threshold=k, as_of=datetime.fromisoformat(raw["computed_at"]),
-                      completed=tuple(quarters), cases=cases,
-                      consultations=consultations if consultations.groups else None,
-                      timings=_publish_timings(raw, closed, k))
-
-
-def year_report(session: Any, year: int, vocabularies: dict[str, list[str]], k: int,
-                now: datetime | None = None) -> YearReport:
-    return publish(count_year(session, year, vocabularies, now), k)
-
-
-def years_with_cases(session: Any, now: datetime | None = None) -> list[int]:
-    now = now or datetime.now(timezone.utc)
-    first = session.execute(select(func.min(Case.submitted_at))).scalar()
-    if first is None:
-        return []
-    return [y for y in range(now.year, first.year - 1, -1) if completed_quarters(y, now)]
-
-
-def yearly_totals(session: Any, years: list[int], k: int, now: datetime | None = None) -> list[tuple[int, int]]:
-    """Cases in the published groups of each year: the same figures as each year's report.
-    (Counts of completed quarters never change, so these agree with any snapshot.)"""
-    now = now or datetime.now(timezone.utc)
-    result = []
-    for year in years:
-        totals = [session.execute(select(func.count()).select_from(Case).where(
-            Case.submitted_at >= quarter_start(year, q), Case.submitted_at < quarter_start(year, q + 1))).scalar()
-            for q in completed_quarters(year, now)]  # one index range count per quarter
-        closed, _ = group_periods(totals, k)
-        result.append((year, sum(totals[i] for g in closed for i in g)))
-    return result

@@ -59,7 +59,7 @@ def add_bare_cases(n: int, submitted_at: datetime, **fields) -> list[Case]:
     for _ in range(n):
         case_id = uuid.uuid4()
         values = dict(category="MOBBING", channel="online_anonymous", anonymous=True, wants="formal",
-                      state="triage", procedure="generic")
+                      state="triage", procedure="generic", recorded_at=submitted_at)
         values.update(fields)
         case = Case(id=case_id, reference="S-" + case_id.hex[:12].upper(), receipt_hmac=case_id.hex,
                     data_key_id=key.id, submitted_at=submitted_at, updated_at=submitted_at, **values)

@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..services import demo
+from ..services import demo, published_statistics
 
 
 @click.command("demo")
@@ -24,6 +24,7 @@ def command(cases: int) -> None:
     marker.write_text("This instance holds invented demonstration data only.\n", encoding="utf-8")
     click.echo(f"Creating {cases} invented cases; this takes a little while...", err=True)
     accounts = demo.build_demo(cases)
+    published_statistics.compute_due()  # the invented past's statistics releases, as if it had run
     click.echo("role          user name            password                     otpauth URI")
     for account in accounts:
         click.echo(f"{account.role:13} {account.username:20} {account.password:28} {account.otpauth_uri}")

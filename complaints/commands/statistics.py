@@ -1,5 +1,6 @@
-"""`complaints statistics`: recount the statistics snapshots, for the nightly job, so the first
-analyst of the day does not wait for a large year to be counted."""
+"""`complaints statistics`: make the statistics releases that are due, as the first analyst's
+view after a quarter ends would. Optional (a nightly job may run it): a release is made once
+and never recounted, and at most one computation runs per day, whoever starts it."""
 from __future__ import annotations
 
 import time
@@ -7,22 +8,16 @@ import time
 import click
 from flask.cli import with_appcontext
 
-from ..services import auditing, published_statistics
-from ..extensions import db
+from ..services import published_statistics
 
 
 @click.command("statistics")
-@click.option("--year", type=int, help="Only this year (default: every year with cases).")
 @with_appcontext
-def command(year: int | None) -> None:
-    """Recount today's statistics snapshot of each year."""
-    years = [year] if year else published_statistics.years()
-    if not years:
-        click.echo("No case has been filed yet.")
-        return
-    for each in years:
-        began = time.perf_counter()
-        published_statistics.refresh(each)
-        click.echo(f"{each}: counted in {time.perf_counter() - began:.1f} s")
-    auditing.record("statistics.refresh", actor=auditing.CLI, detail={"years": years})
-    db.session.commit()
+def command() -> None:
+    """Publish the statistics releases that are due (at most once a day)."""
+    began = time.perf_counter()
+    made = published_statistics.compute_due()
+    if made:
+        click.echo(f"{made} publication(s) made in {time.perf_counter() - began:.1f} s")
+    else:
+        click.echo("Nothing due: every completed quarter is released, or today's computation has run.")

@@ -208,7 +208,7 @@ SHOTS: list[Shot] = [
     Shot("coordinator", "/register/workload", "coordinator-workload.png"),
     Shot("coordinator", exception_waiting, "coordinator-exceptions.png"),
     Shot("gem", "/statistics", "gem-statistics.png"),
-    Shot("gem", "/statistics/report", "gem-quarterly-report.png"),
+    Shot("gem", "/statistics/annual", "gem-annual-report.png"),
     Shot("auditor", "/audit", "auditor-log.png"),
     Shot("admin", "/admin/accounts", "admin-accounts.png"),
     Shot("admin", "/admin/accounts/new", "admin-new-account.png"),

@@ -130,8 +130,8 @@ def test_gem_analyst_pages(app, live_server, page) -> None:
     check(page, found)  # where the analyst lands
     check(page, found, f"{live_server}/statistics")  # tables, SVG charts, the choice of figures
     check(page, found, f"{live_server}/statistics?show=nonsense")  # the choice explained as an error
-    check(page, found, f"{live_server}/statistics/report")  # the quarterly report, ready to print
-    check(page, found, f"{live_server}/statistics/report?quarter=9")  # a quarter out of range
+    check(page, found, f"{live_server}/statistics/annual")  # the annual report, ready to print
+    check(page, found, f"{live_server}/statistics/annual?year=1990")  # a year outside the list
     check(page, found, f"{live_server}/account/password")
     assert found == []
 

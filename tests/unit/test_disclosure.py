@@ -1,38 +1,28 @@
 """Disclosure control: an attacker who enumerates every table consistent with the published
-figures must never find a small count with only one possible value.
+figures must never find a protected count narrowed below its label.
 
-The attacker here is deliberately independent of the flow-based audit in disclosure.py: it
-enumerates whole tables by brute force, so a bug in the audit cannot hide itself.
+The attacker here is deliberately independent of the integer-programming audit in
+disclosure_audit.py: it enumerates whole tables by brute force, so a bug in the audit cannot
+hide itself.
 """
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from complaints.disclosure import (
-    OTHER, SHOWN, SMALL, SUPPRESSED, WITHHELD, Figure, group_periods, line_pinned,
-    protect_line, protect_table, publish_breakdown, table_pinned,
+    ATLEAST, SHOWN, SMALL, SMALL0, WITHHELD, Figure, Term, needs_protection, primary_status, protect, requirements,
 )
+from complaints.disclosure_audit import EventSpace, audit
 
-thresholds = st.integers(min_value=2, max_value=5)
-
-
-def allows(figure: Figure, value: int, k: int) -> bool:
-    """Is ``value`` consistent with what the reader sees of ``figure``?"""
-    if figure.status == SHOWN:
-        return value == figure.value
-    if figure.status == SMALL:
-        return 1 <= value <= k - 1
-    if figure.status == SUPPRESSED:
-        return value >= k
-    return True
+A, B = ("a1", "a2", "a3"), ("b1", "b2")
 
 
 def compositions(total: int, parts: int):
-    """Every way to write ``total`` as ``parts`` ordered non-negative whole numbers."""
     if parts == 1:
         yield (total,)
         return
@@ -41,254 +31,129 @@ def compositions(total: int, parts: int):
             yield (first,) + rest
 
 
-# --- lines -------------------------------------------------------------------------------
+def allows(figure: Figure, value: int) -> bool:
+    low, high = figure.bounds()
+    return low <= value and (high is None or value <= high)
 
 
-def line_candidates(figures: list[Figure], k: int) -> list[tuple[int, ...]]:
-    total = sum(f.value for f in figures)  # the line's total is published
-    return [c for c in compositions(total, len(figures))
-            if all(allows(f, v, k) for f, v in zip(figures, c))]
+def one_event(a: list[int], b: list[int], k: int, joint: bool = False, excluded=lambda cell: False):
+    """An event with a sensitive dimension ``a`` and an ordinary one ``b``, published as its
+    total and two one-way tables; ``joint`` counts them as one block (a cross table)."""
+    total = sum(a)
+    term = lambda **where: (Term(("p",), "e", tuple((d, (c,)) for d, c in where.items())),)  # noqa: E731
+    figures = [Figure("e", "p", "e", term(), total, False, k=k)]
+    figures += [Figure(f"e|a|{c}", "p", "e|a", term(a=c), v, True, row=c, group=total, k=k) for c, v in zip(A, a)]
+    figures += [Figure(f"e|b|{c}", "p", "e|b", term(b=c), v, False, row=c, group=total, k=k) for c, v in zip(B, b)]
+    if joint:
+        cells = Counter()
+        remaining = list(b)
+        for ca, va in zip(A, a):  # any joint table with these margins (north-west corner)
+            for cb_index, cb in enumerate(B):
+                take = min(va, remaining[cb_index])
+                cells[(ca, cb)] += take
+                va -= take
+                remaining[cb_index] -= take
+        blocks, truth = [("a", "b")], {("a", "b"): cells}
+    else:
+        blocks = [("a",), ("b",)]
+        truth = {("a",): Counter({(c,): v for c, v in zip(A, a)}), ("b",): Counter({(c,): v for c, v in zip(B, b)})}
+    space = EventSpace({"a": A, "b": B}, blocks, excluded=excluded, total=total, cells=truth)
+    witnessed: set = set()
+
+    def run(figs):
+        return audit({("p", "e"): space}, figs, [], requirements(figs, lambda f: 0), witnessed=witnessed)
+
+    protect(figures, [], run)
+    return figures
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.integers(0, 9), min_size=1, max_size=5), thresholds)
-def test_no_small_count_of_a_line_can_be_recovered(values, k):
-    assume(sum(values) >= k)  # a line's total is a population, refused under k
-    figures = protect_line(values, k)
-    assert [f.value for f in figures] == values
-    candidates = line_candidates(figures, k)
-    assert tuple(values) in candidates
-    for i, figure in enumerate(figures):
-        if 0 < values[i] < k:
-            assert figure.status in (SMALL, WITHHELD), "every small count is hidden"
-            assert len({c[i] for c in candidates}) >= 2, (values, k, figures)
-
-
-def test_a_single_small_count_makes_a_second_count_hidden():
-    figures = protect_line([2, 9, 7], k=5)
-    assert [f.status for f in figures] == [SMALL, SHOWN, SUPPRESSED]
-    assert figures[0].label(5) == "<5" and figures[2].label(5) == "suppressed"
-
-
-def test_a_suppressed_count_that_only_just_reaches_k_is_not_enough():
-    # 1 and 5 hidden with total 6: the suppressed count is at least 5, so the other is 1.
-    assert line_pinned([1, 5], [SMALL, SUPPRESSED], k=5) == [0]
-    figures = protect_line([1, 5, 8], k=5)
-    assert [f.status for f in figures] == [SMALL, SUPPRESSED, SUPPRESSED]
-
-
-def test_two_small_counts_adding_up_to_two_are_both_one():
-    assert line_pinned([1, 1, 9], [SMALL, SMALL, SHOWN], k=5) == [0, 1]
-    assert line_pinned([2, 2, 9], [SMALL, SMALL, SHOWN], k=5) == []
-
-
-def test_zeros_are_shown_and_large_counts_stay_visible():
-    figures = protect_line([0, 12, 30], k=5)
-    assert [f.label(5) for f in figures] == ["0", "12", "30"]
-
-
-def test_a_line_that_cannot_be_protected_is_withheld():
-    figures = protect_line([1, 5], k=5)  # hiding both still gives 1 + (at least 5) = 6
-    assert {f.status for f in figures} == {WITHHELD}
-    assert figures[0].label(5) == "withheld" and figures[0].public() is None
-
-
-def test_threshold_must_be_at_least_two():
-    with pytest.raises(ValueError):
-        protect_line([1, 2], k=1)
-
-
-# --- tables with exact totals ------------------------------------------------------------
-
-
-def tables_with_totals(row_totals, col_totals):
-    """Every table of whole numbers with these row and column totals."""
-    n_cols = len(col_totals)
-
-    def rows_from(r, remaining):
-        if r == len(row_totals):
-            if all(x == 0 for x in remaining):
-                yield ()
-            return
-        for row in compositions(row_totals[r], n_cols):
-            if all(a <= b for a, b in zip(row, remaining)):
-                for rest in rows_from(r + 1, [b - a for a, b in zip(row, remaining)]):
-                    yield (row,) + rest
-
-    yield from rows_from(0, list(col_totals))
-
-
-def brute_force_pinned(cells, figures, k):
-    row_totals = [sum(r) for r in cells]
-    col_totals = [sum(c) for c in zip(*cells)]
-    seen: dict[tuple[int, int], set[int]] = {}
-    for table in tables_with_totals(row_totals, col_totals):
-        if all(allows(figures[r][c], table[r][c], k)
-               for r in range(len(cells)) for c in range(len(cells[0]))):
-            for r in range(len(cells)):
-                for c in range(len(cells[0])):
-                    seen.setdefault((r, c), set()).add(table[r][c])
-    return sorted(p for p, options in seen.items()
-                  if figures[p[0]][p[1]].status == SMALL and len(options) < 2)
-
-
-small_tables = st.integers(1, 3).flatmap(lambda rows: st.integers(1, 3).flatmap(
-    lambda cols: st.lists(st.lists(st.integers(0, 7), min_size=cols, max_size=cols),
-                          min_size=rows, max_size=rows)))
-
-
-@settings(max_examples=150, deadline=None)
-@given(small_tables, thresholds)
-def test_the_flow_audit_agrees_with_brute_force(cells, k):
-    statuses = [[SMALL if 0 < v < k else SHOWN for v in row] for row in cells]
-    figures = [[Figure(v, s) for v, s in zip(row, srow)] for row, srow in zip(cells, statuses)]
-    assert table_pinned(cells, statuses, k) == brute_force_pinned(cells, figures, k)
-
-
-@settings(max_examples=150, deadline=None)
-@given(small_tables, thresholds)
-def test_no_small_count_of_a_table_can_be_recovered(cells, k):
-    figures = protect_table(cells, k)
-    assert brute_force_pinned(cells, figures, k) == []
-    for row, figure_row in zip(cells, figures):
-        for value, figure in zip(row, figure_row):
-            assert figure.value == value
-            if 0 < value < k:
-                assert figure.status in (SMALL, WITHHELD)
-
-
-def test_the_classic_two_by_two_is_suppressed_entirely():
-    figures = protect_table([[2, 8], [8, 2]], k=5)
-    assert [[f.status for f in row] for row in figures] == [[SMALL, SUPPRESSED], [SUPPRESSED, SMALL]]
-
-
-# --- a dimension by period, as statistics.py publishes it --------------------------------
-
-
-def breakdown_candidates(published, group_totals, k):
-    """Every fine table (value x period group) consistent with all the published figures."""
-    n_values = len(published.values)
-    columns = [list(compositions(total, n_values)) for total in group_totals]
-    for chosen in itertools.product(*columns):
-        fine = [[chosen[g][v] for g in range(len(group_totals))] for v in range(n_values)]
-        if not all(allows(f, sum(row), k) for f, row in zip(published.totals, fine)):
+def brute_force(figures: list[Figure], k: int, cap: int):
+    """Every (a, b) pair of one-way tables that the published figures allow."""
+    by_key = {f.key: f for f in figures}
+    seen: dict[str, set[int]] = {f.key: set() for f in figures}
+    for total in range(cap + 1):
+        if not allows(by_key["e"], total):
             continue
-        ok = True
-        for key, figure_row in zip(published.rows, published.cells):
-            if key == OTHER:
-                members = [v for v, f in enumerate(published.totals) if f.hidden]
-            else:
-                members = [published.values.index(key)]
-            for g, figure in enumerate(figure_row):
-                if not allows(figure, sum(fine[v][g] for v in members), k):
-                    ok = False
-        if ok:
-            yield fine
+        a_options = [c for c in compositions(total, len(A)) if all(allows(by_key[f"e|a|{x}"], v) for x, v in zip(A, c))]
+        b_options = [c for c in compositions(total, len(B)) if all(allows(by_key[f"e|b|{x}"], v) for x, v in zip(B, c))]
+        if not a_options or not b_options:
+            continue
+        seen["e"].add(total)
+        for c in a_options:
+            for x, v in zip(A, c):
+                seen[f"e|a|{x}"].add(v)
+        for c in b_options:
+            for x, v in zip(B, c):
+                seen[f"e|b|{x}"].add(v)
+    return seen
 
 
-shapes = st.sampled_from([(1, 1), (2, 1), (3, 1), (4, 1), (2, 2), (3, 2), (2, 3)])
+thresholds = st.integers(min_value=3, max_value=5)
 
 
-@settings(max_examples=200, deadline=None)
-@given(shapes.flatmap(lambda shape: st.lists(
-    st.lists(st.integers(0, 6), min_size=shape[1], max_size=shape[1]),
-    min_size=shape[0], max_size=shape[0])), thresholds)
-def test_no_small_count_can_be_recovered_from_a_published_breakdown(counts, k):
-    group_totals = [sum(col) for col in zip(*counts)]
-    assume(all(total >= k for total in group_totals))  # groups are closed at k or more
-    values = [f"v{i}" for i in range(len(counts))]
-    published = publish_breakdown(values, counts, k)
-    candidates = list(breakdown_candidates(published, group_totals, k))
-    assert counts in candidates
-    # Every small count, published or not, and every figure shown as <k, stays ambiguous.
-    for v, row in enumerate(counts):
-        for g, value in enumerate(row):
-            if 0 < value < k:
-                assert len({c[v][g] for c in candidates}) >= 2, (counts, k, published)
-        if published.totals[v].status == SMALL:
-            assert len({sum(c[v]) for c in candidates}) >= 2, (counts, k, published)
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.integers(0, 7), min_size=3, max_size=3), st.integers(0, 30), thresholds)
+def test_no_protected_count_of_one_event_can_be_narrowed(a, split, k):
+    total = sum(a)
+    assume(total >= k)
+    b = [split % (total + 1), total - split % (total + 1)]
+    figures = one_event(a, b, k)
+    seen = brute_force(figures, k, cap=total + 3 * k)
+    for figure in figures:
+        assert figure.value in seen[figure.key], "the truth is always possible"
+        if needs_protection(figure):
+            low = 0 if figure.sensitive else 1
+            assert min(seen[figure.key]) <= low and max(seen[figure.key]) >= k - 1, (a, b, k, figure)
+        if 0 < figure.value < k:
+            assert figure.hidden, "every small count is hidden"
 
 
-def test_hidden_values_are_merged_into_one_row_with_an_exact_total():
-    published = publish_breakdown(["a", "b", "c", "d"], [[20, 15], [1, 2], [0, 4], [9, 9]], k=5)
-    assert [f.label(5) for f in published.totals] == ["35", "<5", "<5", "18"]
-    assert published.rows == ("a", "d", OTHER)
-    assert published.row_totals == (35, 18, 7)
-    assert sum(published.row_totals) == 60
+def test_labels_say_exactly_what_the_reader_knows():
+    f = Figure("x", "p", "t", (), 3, False, status=SMALL, k=5)
+    assert f.label() == "1–4" and f.bounds() == (1, 4) and f.public() is None
+    assert Figure("x", "p", "t", (), 0, True, status=SMALL0, k=5).label() == "0–4"
+    assert Figure("x", "p", "t", (), 9, False, status=ATLEAST, k=5).label() == "≥5"
+    assert Figure("x", "p", "t", (), 9, False, status=WITHHELD, k=5).bounds() == (0, None)
+    assert Figure("x", "p", "t", (), 9, False, k=5).label() == "9"
 
 
-# --- periods -----------------------------------------------------------------------------
+def test_zeros_of_sensitive_attributes_are_hidden_only_when_someone_could_have_them():
+    assert primary_status(Figure("x", "p", "t", (), 0, True, group=6, k=5)) == SMALL0
+    assert primary_status(Figure("x", "p", "t", (), 0, True, group=0, k=5)) == SHOWN  # nobody decided: no sanction
+    assert primary_status(Figure("x", "p", "t", (), 0, False, group=6, k=5)) == SHOWN  # "no one on behalf" names nobody
+    assert primary_status(Figure("x", "p", "t", (), 2, False, group=6, k=5)) == SMALL
 
 
-def test_quarters_are_joined_until_each_group_reaches_k():
-    assert group_periods([7, 2, 1, 3], k=5) == ([[0], [1, 2, 3]], [])
-    assert group_periods([7, 2, 1], k=5) == ([[0]], [1, 2])
-    assert group_periods([0, 0], k=5) == ([], [0, 1])
+def test_nobody_protected_in_a_whole_quarter_cannot_be_read():
+    """Issue 16: 'no protective measure' for 6 of 6 cases told anyone who knew a person
+    filed then that they got none."""
+    figures = one_event([0, 0, 6], [6, 0], k=5)
+    by_key = {f.key: f for f in figures}
+    assert by_key["e|a|a1"].hidden and by_key["e|a|a2"].hidden
+    assert by_key["e|a|a3"].hidden  # the whole group
+    seen = brute_force(figures, 5, cap=20)
+    assert max(seen["e|a|a1"]) >= 4 and min(seen["e|a|a3"]) <= 2
 
 
-@given(st.lists(st.integers(0, 20), max_size=8), thresholds)
-def test_closed_groups_never_change_when_later_quarters_arrive(totals, k):
-    for cut in range(len(totals) + 1):
-        early, _ = group_periods(totals[:cut], k)
-        later, _ = group_periods(totals, k)
-        assert later[:len(early)] == early
-        assert all(sum(totals[i] for i in group) >= k for group in later)
+def test_a_linked_combination_is_taken_into_account():
+    """a3 never goes with b2 (like category 'retaliation' and 'not a retaliation report'):
+    with that link, b2 = 2 bounds a3 from below; the audit hides enough to keep a3's range."""
+    excluded = lambda cell: cell == {"a": "a3", "b": "b2"}  # noqa: E731
+    figures = one_event([3, 5, 2], [2, 8], k=5, joint=True, excluded=excluded)
+    by_key = {f.key: f for f in figures}
+    assert by_key["e|a|a3"].hidden
+    # brute force over joint tables honouring the link
+    seen: set[int] = set()
+    for cells in itertools.product(range(11), repeat=5):  # a1b1 a1b2 a2b1 a2b2 a3b1 (a3b2 = 0)
+        a = [cells[0] + cells[1], cells[2] + cells[3], cells[4]]
+        b = [cells[0] + cells[2] + cells[4], cells[1] + cells[3]]
+        total = sum(a)
+        if all(allows(by_key[f"e|a|{x}"], v) for x, v in zip(A, a)) and \
+                all(allows(by_key[f"e|b|{x}"], v) for x, v in zip(B, b)) and allows(by_key["e"], total):
+            seen.add(a[2])
+    assert min(seen) <= 0 and max(seen) >= 4
 
 
-# --- several breakdowns of the same cases, as a year's page shows them ---------------------
-
-
-def _allowed_rows(published, counts_of_value, k):
-    """Per group: does this group's column of a dimension fit the published cells?"""
-    def fits(column, g):
-        for key, figure_row in zip(published.rows, published.cells):
-            if key == OTHER:
-                members = [v for v, f in enumerate(published.totals) if f.hidden]
-            else:
-                members = [published.values.index(key)]
-            if not allows(figure_row[g], sum(column[v] for v in members), k):
-                return False
-        return True
-    return fits
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(st.lists(st.integers(0, 4), min_size=2, max_size=2), min_size=2, max_size=2),
-                min_size=2, max_size=2), thresholds)
-def test_two_breakdowns_of_the_same_cases_together_reveal_no_small_count(cube, k):
-    """cube[a][b][g]: cases with value a of one dimension and b of another in period group g.
-    The page publishes both dimensions by period; an attacker combines everything shown."""
-    groups = range(2)
-    group_totals = [sum(cube[a][b][g] for a in range(2) for b in range(2)) for g in groups]
-    assume(all(t >= k for t in group_totals))
-    by_a = [[sum(cube[a][b][g] for b in range(2)) for g in groups] for a in range(2)]
-    by_b = [[sum(cube[a][b][g] for a in range(2)) for g in groups] for b in range(2)]
-    pub_a = publish_breakdown(["a0", "a1"], by_a, k)
-    pub_b = publish_breakdown(["b0", "b1"], by_b, k)
-    fits_a, fits_b = _allowed_rows(pub_a, by_a, k), _allowed_rows(pub_b, by_b, k)
-    per_group = []
-    for g in groups:
-        options = []
-        for cells in compositions(group_totals[g], 4):
-            n = [[cells[0], cells[1]], [cells[2], cells[3]]]
-            column_a = [n[0][0] + n[0][1], n[1][0] + n[1][1]]
-            column_b = [n[0][0] + n[1][0], n[0][1] + n[1][1]]
-            if fits_a(column_a, g) and fits_b(column_b, g):
-                options.append(n)
-        per_group.append(options)
-    candidates = []
-    for chosen in itertools.product(*per_group):
-        a_totals = [sum(chosen[g][a][0] + chosen[g][a][1] for g in groups) for a in range(2)]
-        b_totals = [sum(chosen[g][0][b] + chosen[g][1][b] for g in groups) for b in range(2)]
-        if all(allows(f, v, k) for f, v in zip(pub_a.totals, a_totals)) and \
-                all(allows(f, v, k) for f, v in zip(pub_b.totals, b_totals)):
-            candidates.append(chosen)
-    truth = tuple([[cube[a][b][g] for b in range(2)] for a in range(2)] for g in groups)
-    assert list(truth) in [list(c) for c in candidates]
-    for g in groups:  # every small count of either breakdown stays ambiguous
-        for a in range(2):
-            if 0 < by_a[a][g] < k:
-                assert len({c[g][a][0] + c[g][a][1] for c in candidates}) >= 2, (cube, k)
-        for b in range(2):
-            if 0 < by_b[b][g] < k:
-                assert len({c[g][0][b] + c[g][1][b] for c in candidates}) >= 2, (cube, k)
+def test_threshold_must_be_at_least_three():
+    with pytest.raises(ValueError):
+        one_event([1, 2, 3], [3, 3], k=2)

@@ -1,25 +1,23 @@
-"""statistics.py counts in SQL from clear metadata, by completed quarter, with the groups,
-derived dimensions and medians the pages publish (run on SQLite and on PostgreSQL)."""
+"""statistics.py counts events in SQL from clear metadata, by release window, with late
+entries, derived dimensions and medians (run on SQLite and on PostgreSQL)."""
 from __future__ import annotations
 
 import uuid
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 from complaints import statistics
-from complaints.disclosure import OTHER, SHOWN, SMALL, FilterRefused
 from complaints.extensions import db
 from complaints.models import Consultation, Deadline, ProtectiveMeasure, Transition
+from complaints.statistics import EVENTS_BY_KEY, OTHER_CODE, Window, count_event
 from tests.factories import add_bare_cases, make_staff
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)  # Q4 2026 is still running
 VOCABULARIES = {
-    "category": ["GBD", "MOBBING", "SH_VERBAL"],
+    "category": ["GBD", "MOBBING", "SH_VERBAL", "RETALIATION"],
     "complainant_sex": ["", "female", "male"],
     "channel": ["online_anonymous", "online_identified"],
     "consultation_outcome": ["advice_only", "complaint_filed", "referred"],
+    "consultation_category": ["MOBBING", "SEA"],
 }
 
 
@@ -27,115 +25,108 @@ def at(year: int, month: int, day: int = 10) -> datetime:
     return datetime(year, month, day, 9, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture()
-def add_cases(app):
-    return add_bare_cases
+def count(event: str, window: Window):
+    return count_event(db.session, EVENTS_BY_KEY[event], window, VOCABULARIES)
 
 
-def report(year=2026, k=5):
-    return statistics.year_report(db.session, year, VOCABULARIES, k, now=NOW)
+def codes(counts, dimension: str) -> dict[str, int]:
+    for dims, cells in counts.blocks.items():
+        if dimension in dims:
+            result: Counter = Counter()
+            for cell, n in cells.items():
+                result[cell[dims.index(dimension)]] += n
+            return dict(result)
+    raise KeyError(dimension)
 
 
-def test_only_completed_quarters_are_counted(app, add_cases):
+def test_a_window_counts_its_period_and_the_late_entries_since_the_last_release(app):
     with app.app_context():
-        add_cases(6, at(2026, 2))
-        add_cases(7, at(2026, 5))
-        add_cases(8, at(2026, 8))
-        add_cases(50, at(2026, 11))  # Q4 2026 has not ended
-        r = report()
-        assert r.completed == (1, 2, 3)
-        assert [(g.label, g.total) for g in r.cases.groups] == [("Q1 2026", 6), ("Q2 2026", 7), ("Q3 2026", 8)]
-        assert r.cases.total == 21
+        first_cutoff = at(2026, 4, 2)
+        q1 = Window(None, at(2026, 4, 1), first_cutoff, None)
+        add_bare_cases(6, at(2026, 2), category="MOBBING", recorded_at=at(2026, 2))
+        add_bare_cases(7, at(2026, 5), recorded_at=at(2026, 5))
+        add_bare_cases(2, at(2026, 3), category="GBD", recorded_at=at(2026, 6))  # registered late
+        assert count("received", q1).total == 6
+        q2 = Window(at(2026, 4, 1), at(2026, 7, 1), at(2026, 7, 3), first_cutoff)
+        counted = count("received", q2)
+        assert counted.total == 9 and codes(counted, "category")["GBD"] == 2
+        q3 = Window(at(2026, 7, 1), at(2026, 10, 1), at(2026, 10, 2), at(2026, 7, 3))
+        assert count("received", q3).total == 0  # each event is counted once
 
 
-def test_small_quarters_are_joined_and_a_trailing_small_group_is_not_published(app, add_cases):
+def test_codes_outside_the_vocabulary_are_other_and_derived_dimensions_are_complete(app):
     with app.app_context():
-        add_cases(2, at(2025, 1))
-        add_cases(4, at(2025, 5))
-        add_cases(9, at(2025, 8))
-        add_cases(3, at(2025, 11))
-        r = report(2025)
-        assert [(g.label, g.quarters, g.total) for g in r.cases.groups] == [
-            ("Q1–Q2 2025", (1, 2), 6), ("Q3 2025", (3,), 9)]
-        assert r.cases.unpublished_quarters == (4,)
-        assert r.cases.unpublished_total.status == SMALL
-        assert r.cases.total == 15
-        assert r.group_for(2) == 0
-        with pytest.raises(FilterRefused, match="Fewer than 5"):
-            r.group_for(4)
+        add_bare_cases(3, at(2026, 2), category="RENAMED_LONG_AGO", protection_requested=True)
+        add_bare_cases(2, at(2026, 2), category="RETALIATION")
+        counted = count("received", Window(None, at(2026, 4, 1), at(2026, 4, 2), None))
+        assert codes(counted, "category") == {OTHER_CODE: 3, "RETALIATION": 2}
+        assert codes(counted, "retaliation") == {"yes": 2, "no": 3}
+        assert codes(counted, "protection_requested") == {"yes": 3, "no": 2}
+        assert OTHER_CODE not in statistics.codes_of(EVENTS_BY_KEY["received"], VOCABULARIES)["retaliation"]
 
 
-def test_a_year_with_too_few_cases_is_refused(app, add_cases):
+def test_events_are_counted_in_the_period_they_happened(app):
     with app.app_context():
-        add_cases(4, at(2024, 3))
-        with pytest.raises(FilterRefused, match="Fewer than 5 cases"):
-            report(2024)
-        with pytest.raises(FilterRefused, match="No quarter of 2027"):
-            report(2027)
-
-
-def test_breakdowns_count_each_value_and_protect_small_ones(app, add_cases):
-    with app.app_context():
-        add_cases(20, at(2026, 2), category="MOBBING", complainant_sex="female")
-        add_cases(8, at(2026, 2), category="GBD", complainant_sex="male")
-        add_cases(2, at(2026, 5), category="SH_VERBAL", complainant_sex="female")
-        add_cases(10, at(2026, 5), category="MOBBING", complainant_sex="")
-        add_cases(1, at(2026, 5), category="RENAMED_LONG_AGO")
-        r = report()
-        category = r.cases.breakdowns["category"]
-        totals = dict(zip(category.values, category.totals))
-        assert totals["MOBBING"].value == 30 and totals["MOBBING"].status == SHOWN
-        assert totals["SH_VERBAL"].status == SMALL
-        assert totals[statistics.OTHER_CODE].value == 1 and totals[statistics.OTHER_CODE].status == SMALL
-        assert totals["GBD"].status == SHOWN  # 2 + 1 = 3 could also be 1 + 2: no need to hide more
-        assert category.row_totals[category.rows.index(OTHER)] == 3
-        sexes = dict(zip(r.cases.breakdowns["complainant_sex"].values, r.cases.breakdowns["complainant_sex"].totals))
-        assert sexes["female"].value == 22 and sexes[""].value == 11 and sexes["male"].value == 8
-
-
-def test_derived_dimensions(app, add_cases):
-    with app.app_context():
-        decided = add_cases(6, at(2026, 2), decided_at=at(2026, 3), sanction="warning",
-                            acknowledged_at=at(2026, 2, 11), first_feedback_at=at(2026, 2, 20))
-        pending = add_cases(6, at(2026, 2), protection_requested=True,
-                            acknowledged_at=at(2026, 2, 12))  # no feedback for > 90 days: late
-        add_cases(5, at(2026, 2), category="RETALIATION")
-        for case in decided:
-            db.session.add(ProtectiveMeasure(id=uuid.uuid4(), case_id=case.id, kind="separation",
-                                             ordered_at=at(2026, 2, 12)))
-            db.session.add(Transition(id=uuid.uuid4(), case_id=case.id, from_state="appeal_window",
-                                      to_state="appeal_review", action="appeal", actor_kind="complainant",
-                                      at=at(2026, 3, 20)))
-            db.session.add(Deadline(id=uuid.uuid4(), case_id=case.id, kind="acknowledge",
-                                    due_at=at(2026, 2, 13), met_at=at(2026, 2, 11)))
-        for case in pending:
-            db.session.add(Deadline(id=uuid.uuid4(), case_id=case.id, kind="acknowledge",
-                                    due_at=at(2026, 2, 11), met_at=at(2026, 2, 12)))
+        cases = add_bare_cases(6, at(2026, 2))
+        for case in cases[:4]:
+            db.session.add(Transition(id=uuid.uuid4(), case_id=case.id, from_state="decision_pending", to_state="decided",
+                                      action="decide", actor_kind="staff", reason_code="substantiated", at=at(2026, 5)))
+            case.sanction = "warning"
+        db.session.add(Transition(id=uuid.uuid4(), case_id=cases[4].id, from_state="triage", to_state="referred_external",
+                                  action="refer_external", actor_kind="staff", at=at(2026, 2, 20)))
+        db.session.add(ProtectiveMeasure(id=uuid.uuid4(), case_id=cases[5].id, kind="separation", ordered_at=at(2026, 8)))
         db.session.commit()
-
-        def counts(key):
-            b = report().cases.breakdowns[key]
-            return {code: f.value for code, f in zip(b.values, b.totals)}
-
-        assert counts("protection") == {"ordered": 6, "requested_only": 6, "none": 5}
-        assert counts("retaliation") == {"yes": 5, "no": 12}
-        assert counts("sanction")["warning"] == 6 and counts("sanction")["not_decided"] == 11
-        assert counts("appeal") == {"upheld": 0, "changed": 0, "pending": 6, "none": 11}
-        assert counts("acknowledgement_deadline") == {"met": 6, "late": 6, "pending": 5}
-        assert counts("decision_deadline") == {"met": 6, "late": 0, "pending": 11}
-        assert counts("feedback_deadline") == {"met": 6, "late": 6, "pending": 5}
+        q1 = Window(None, at(2026, 4, 1), at(2026, 12, 1), None)
+        q2 = Window(at(2026, 4, 1), at(2026, 7, 1), at(2026, 12, 1), at(2026, 12, 1))
+        assert count("decided", q1).total == 0 and count("decided", q2).total == 4
+        assert codes(count("decided", q2), "sanction")["warning"] == 4
+        assert codes(count("steps", q1), "step")["referred_external"] == 1
+        assert count("measures", q2).total == 0  # ordered in Q3
 
 
-def test_medians_are_computed_from_whole_days_and_hidden_under_k(app, add_cases):
+def test_deadlines_count_as_missed_when_they_passed_unmet_also_for_open_cases(app):
+    with app.app_context():
+        cases = add_bare_cases(3, at(2026, 2), recorded_at=at(2026, 2))
+        kept, late, open_ = cases
+        for case, met in ((kept, at(2026, 2, 11)), (late, at(2026, 2, 20)), (open_, None)):
+            db.session.add(Deadline(id=uuid.uuid4(), case_id=case.id, kind="acknowledge", due_at=at(2026, 2, 13),
+                                    met_at=met, created_at=at(2026, 2)))
+        db.session.commit()
+        counted = count("deadlines", Window(None, at(2026, 4, 1), at(2026, 4, 2), None))
+        assert counted.blocks[("deadline", "kept")] == Counter({("acknowledge", "yes"): 1, ("acknowledge", "no"): 2})
+        # at the end of the quarter, only the case never acknowledged is still overdue
+        assert statistics.open_cases_overdue(db.session, at(2026, 4, 1), at(2026, 4, 2)) == 1
+
+
+def test_clocks_that_no_longer_applied_or_were_paused_are_neither_kept_nor_missed(app):
+    """A withdrawn case's clock ends "moot"; a paused clock ends its row "paused" and runs on
+    in a new row: counting either would call a deadline missed that nobody missed."""
+    with app.app_context():
+        moot, paused = add_bare_cases(2, at(2026, 2), recorded_at=at(2026, 2))
+        db.session.add(Deadline(id=uuid.uuid4(), case_id=moot.id, kind="investigation",
+                                due_at=at(2026, 3, 1), met_at=at(2026, 2, 20), ending="moot",
+                                created_at=at(2026, 2)))
+        db.session.add(Deadline(id=uuid.uuid4(), case_id=paused.id, kind="investigation",
+                                due_at=at(2026, 2, 15), met_at=at(2026, 2, 14), ending="paused",
+                                created_at=at(2026, 2)))
+        db.session.add(Deadline(id=uuid.uuid4(), case_id=paused.id, kind="investigation",
+                                due_at=at(2026, 3, 15), met_at=at(2026, 3, 10), ending="met",
+                                created_at=at(2026, 3, 1)))
+        db.session.commit()
+        counted = count("deadlines", Window(None, at(2026, 4, 1), at(2026, 4, 2), None))
+        assert counted.blocks[("deadline", "kept")] == Counter({("investigation", "yes"): 1})
+
+
+def test_medians_are_of_whole_days(app):
     with app.app_context():
         for days in (1, 2, 2, 3, 10, 40):
-            add_cases(1, at(2026, 1, 5), acknowledged_at=at(2026, 1, 5) + timedelta(days=days, hours=5))
-        add_cases(3, at(2026, 1, 5), decided_at=at(2026, 3, 1))  # only 3 decisions: median hidden
-        r = report()
-        timings = {t.key: t for t in r.timings}
-        assert timings["acknowledgement"].year == (6, 2.5)
-        assert timings["decision"].year == (3, None)
-        assert timings["feedback"].year == (0, None)
+            case, = add_bare_cases(1, at(2026, 1, 5))
+            db.session.add(Transition(id=uuid.uuid4(), case_id=case.id, from_state="submitted", to_state="acknowledged",
+                                      action="acknowledge", actor_kind="staff",
+                                      at=at(2026, 1, 5) + timedelta(days=days, hours=5)))
+        db.session.commit()
+        counted = count("acknowledged", Window(None, at(2026, 4, 1), at(2026, 4, 2), None))
+        assert counted.total == 6 and statistics.median(counted.days) == 2.5
 
 
 def test_median_of_a_histogram():
@@ -144,32 +135,13 @@ def test_median_of_a_histogram():
     assert statistics.median(Counter({4: 7})) == 4
 
 
-def test_consultations_are_a_population_of_their_own(app, add_cases):
+def test_consultations_are_dated_by_day_and_late_ones_wait_for_the_next_release(app):
     with app.app_context():
-        add_cases(10, at(2026, 2))
-        user_id = _trust_user()
-        for outcome, n in (("advice_only", 6), ("referred", 2)):
-            for _ in range(n):
-                db.session.add(Consultation(id=uuid.uuid4(), trust_user_id=user_id,
-                                            held_on=at(2026, 4).date(), category="MOBBING",
-                                            outcome=outcome, complainant_sex="female"))
+        user_id = make_staff("trust_" + uuid.uuid4().hex[:6], ["trust"]).id
+        for held, created in ((at(2026, 2), at(2026, 2)), (at(2026, 3), at(2026, 5))):
+            db.session.add(Consultation(id=uuid.uuid4(), trust_user_id=user_id, held_on=held.date(), category="SEA",
+                                        outcome="referred", complainant_sex="male", created_at=created))
         db.session.commit()
-        r = report()
-        assert [(g.label, g.total) for g in r.consultations.groups] == [("Q1–Q2 2026", 8)]
-        outcome = r.consultations.breakdowns["consultation_outcome"]
-        assert [f.label(5) for f in outcome.totals] == ["suppressed", "0", "<5"]
-
-
-def test_yearly_totals_match_each_years_report(app, add_cases):
-    with app.app_context():
-        add_cases(6, at(2025, 2))
-        add_cases(2, at(2025, 11))
-        add_cases(9, at(2026, 7))
-        add_cases(4, at(2026, 11))
-        assert statistics.years_with_cases(db.session, NOW) == [2026, 2025]
-        assert statistics.yearly_totals(db.session, [2026, 2025], 5, NOW) == [(2026, 9), (2025, 6)]
-        assert report(2025).cases.total == 6 and report(2026).cases.total == 9
-
-
-def _trust_user() -> int:
-    return make_staff("trust_" + uuid.uuid4().hex[:6], ["trust"]).id
+        cutoff = at(2026, 4, 2)
+        assert count("consultations", Window(None, at(2026, 4, 1), cutoff, None)).total == 1
+        assert count("consultations", Window(at(2026, 4, 1), at(2026, 7, 1), at(2026, 7, 2), cutoff)).total == 1

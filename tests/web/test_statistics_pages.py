@@ -1,5 +1,6 @@
 """/statistics through real requests: only GEM users, protected figures, refusals explained,
-exports with the threshold stated, and never a case, a reference or free text."""
+the annual report and its PDF, exports with the threshold stated, and never a case, a
+reference or free text."""
 from __future__ import annotations
 
 import csv
@@ -8,13 +9,14 @@ import json
 from datetime import datetime, timezone
 
 import pytest
+from pypdf import PdfReader
 
-from complaints.cli import cli
 from complaints.extensions import db
 from complaints.models import AuditEntry
 from tests.factories import add_bare_cases, make_case
 
 LAST_YEAR = datetime.now(timezone.utc).year - 1
+SMALL_EXACT = {"1", "2", "3", "4"}
 
 
 def at(month: int, year: int = LAST_YEAR) -> datetime:
@@ -43,25 +45,34 @@ def test_gem_sees_the_dashboard_with_small_counts_hidden(gem, figures):
     page = gem.get(f"/statistics?year={LAST_YEAR}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert f"{LAST_YEAR}: 33 cases in the published quarters" in html
+    assert f"Release Q1 {LAST_YEAR}" in html and f"Release Q2–Q3 {LAST_YEAR}" in html
+    assert f"Annual report {LAST_YEAR}" in html
     assert "<svg" in html and "<script" not in html
-    assert "&lt;5" in html  # the 3 cases of verbal harassment
+    assert "0–4" in html  # the 3 cases of verbal harassment, and the categories nobody reported
     assert ">3<" not in html
     assert "Sergeant" not in html and "Petrović" not in html
     assert figures not in html  # no case reference
     assert "Secret unit 7" not in html  # free text never reaches a statistics page
     with gem.application.app_context():
-        entry = db.session.query(AuditEntry).filter_by(action="statistics.view").one()
+        entry = db.session.query(AuditEntry).filter_by(action="statistics.view").first()
         assert json.loads(entry.detail) == {"year": LAST_YEAR}
 
 
-def test_choosing_dimensions_changes_what_is_shown(gem, figures):
-    html = gem.get(f"/statistics?year={LAST_YEAR}&show=category").get_data(as_text=True)
-    assert 'id="h-category"' in html and 'id="h-channel"' not in html
+def test_the_reports_per_year_chart_has_its_table(gem, figures):
+    html = gem.get(f"/statistics?year={LAST_YEAR}").get_data(as_text=True)
+    chart, table = html.index('aria-label="Reports received per year"'), html.index('id="t-per-year"')
+    assert 0 < chart < table
+    row = html[table:html.index("</table>", table)]
+    assert f"<th scope=\"row\">{LAST_YEAR}</th><td class=\"num\">33</td>" in row
 
 
-@pytest.mark.parametrize("path", ["/statistics", "/statistics/report", "/statistics/export.csv",
-                                  "/statistics/export.json"])
+def test_choosing_figures_changes_what_is_shown(gem, figures):
+    html = gem.get(f"/statistics?year={LAST_YEAR}&show=received").get_data(as_text=True)
+    assert 'id="h-received"' in html and 'id="h-decided"' not in html
+
+
+@pytest.mark.parametrize("path", ["/statistics", "/statistics/annual", "/statistics/annual.pdf",
+                                  "/statistics/export.csv", "/statistics/export.json"])
 @pytest.mark.parametrize("role", ["officer", "coordinator", "admin", "auditor", "trust"])
 def test_other_roles_never_reach_statistics(staff_client, figures, path, role):
     client, _ = staff_client(role)
@@ -78,12 +89,13 @@ def test_gem_never_reaches_cases_or_other_areas(gem, figures, path):
     assert gem.get(path).status_code == 404
 
 
-def test_a_year_with_too_few_cases_is_refused_with_an_explanation(gem, app):
+def test_nothing_is_published_before_k_reports(gem, app):
     with app.app_context():
         add_bare_cases(3, at(5))
-    page = gem.get(f"/statistics?year={LAST_YEAR}")
-    assert page.status_code == 422
-    assert "Fewer than 5 cases" in page.get_data(as_text=True)
+    page = gem.get("/statistics")
+    assert page.status_code == 200
+    assert "Nothing is published yet" in page.get_data(as_text=True)
+    assert gem.get(f"/statistics/export.json?year={LAST_YEAR}").status_code == 400
 
 
 def test_a_year_outside_the_list_is_a_clear_error(gem, figures):
@@ -92,30 +104,61 @@ def test_a_year_outside_the_list_is_a_clear_error(gem, figures):
     assert "Not a valid choice" in page.get_data(as_text=True)
 
 
-def test_quarterly_report_is_a_column_of_the_year(gem, figures):
-    page = gem.get(f"/statistics/report?year={LAST_YEAR}&quarter=1")
-    html = page.get_data(as_text=True)
-    assert page.status_code == 200
-    assert f"quarterly report, Q1 {LAST_YEAR}" in html
-    assert "23 cases were filed" in html and "&lt;5" in html
+def test_a_release_publishes_its_reports_and_the_year_its_breakdowns(gem, figures):
+    html = gem.get(f"/statistics?year={LAST_YEAR}").get_data(as_text=True)
+    assert f"Release Q1 {LAST_YEAR}, published" in html and ": 23 reports received." in html
+    table = html[html.index('id="t-received-category"'):]
+    table = table[:table.index("</table>")]
+    # the year's breakdowns: 30 of 33 reports were mobbing, so it hides behind ≥5 for the 3 others
+    assert '<th scope="row">Bullying at work (mobbing)</th><td class="num">≥5</td>' in table
 
 
-def test_a_quarter_joined_with_others_is_reported_with_them(gem, app):
+def test_small_quarters_are_released_together(gem, app):
     with app.app_context():
         add_bare_cases(3, at(1))
         add_bare_cases(4, at(5))
         add_bare_cases(6, at(8))
-    html = gem.get(f"/statistics/report?year={LAST_YEAR}&quarter=2").get_data(as_text=True)
-    assert f"Q1–Q2 {LAST_YEAR}" in html and "reported together" in html
+    html = gem.get(f"/statistics?year={LAST_YEAR}").get_data(as_text=True)
+    assert f"Release Q1–Q2 {LAST_YEAR}, published" in html and ": 7 reports received." in html
 
 
-def test_a_quarter_not_yet_published_is_refused(gem, app):
+def test_a_running_year_shows_its_releases_and_waits_for_the_breakdowns(gem, app):
+    this_year = datetime.now(timezone.utc).year
+    if datetime.now(timezone.utc).month <= 3:
+        pytest.skip("no quarter of this year has ended yet")
     with app.app_context():
-        add_bare_cases(8, at(2))
-        add_bare_cases(2, at(11))
-    page = gem.get(f"/statistics/report?year={LAST_YEAR}&quarter=4")
-    assert page.status_code == 422
-    assert "published only once later quarters" in page.get_data(as_text=True)
+        add_bare_cases(8, datetime(this_year, 2, 1, tzinfo=timezone.utc))
+    html = gem.get(f"/statistics?year={this_year}").get_data(as_text=True)
+    assert f"Release Q1 {this_year}" in html and "published once the year is over" in html
+    assert 'id="t-received-category"' not in html
+
+
+def test_the_annual_report_and_its_pdf(gem, figures):
+    page = gem.get(f"/statistics/annual?year={LAST_YEAR}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert f"annual report {LAST_YEAR}" in html
+    for heading in ("Reports by category and sex of the person reporting", "Deadlines that fell due during the year",
+                    "Disciplinary procedures started", "Referrals to external bodies",
+                    "Cases open at the end of the year", "Reports by category group, year by year"):
+        assert heading in html
+    response = gem.get(f"/statistics/annual.pdf?year={LAST_YEAR}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == \
+        f'attachment; filename="complaints-annual-report-{LAST_YEAR}.pdf"'
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert f"annual report {LAST_YEAR}" in text and "Sergeant" not in text and figures not in text
+
+
+def test_the_annual_report_waits_for_the_year_to_end(gem, app):
+    this_year = datetime.now(timezone.utc).year
+    with app.app_context():
+        add_bare_cases(9, datetime(this_year, 1, 10, tzinfo=timezone.utc))
+    if datetime.now(timezone.utc).month <= 3:
+        pytest.skip("no quarter of this year has ended yet")
+    page = gem.get(f"/statistics/annual?year={this_year}")
+    assert page.status_code == 422 and "once a year with published releases is over" in page.get_data(as_text=True)
+    assert gem.get(f"/statistics/annual.pdf?year={this_year}").status_code == 422
 
 
 def test_csv_export_applies_suppression_and_states_the_threshold(gem, figures):
@@ -125,52 +168,26 @@ def test_csv_export_applies_suppression_and_states_the_threshold(gem, figures):
     text = response.get_data(as_text=True)
     assert text.startswith(f"# Complaints statistics {LAST_YEAR}; threshold k=5;")
     rows = list(csv.DictReader(io.StringIO(text.split("\n", 1)[1])))
-    category = {r["value"]: r["figure"] for r in rows
-                if r["dimension"] == "Category" and r["period"].startswith(str(LAST_YEAR))}
-    assert category["Sexual harassment: words"] == "<5"
-    assert all(r["figure"] not in {"1", "2", "3", "4"} for r in rows), "no small count is exported"
+    category = {r["value"]: r["figure"] for r in rows if r["dimension"] == "Category" and r["release"] == str(LAST_YEAR)}
+    assert category["Sexual harassment: words"] == "0–4"
+    assert all(r["figure"] not in SMALL_EXACT for r in rows), "no small count is exported"
+    for row in rows:  # the bounds say what the label says
+        assert row["figure"] in ("withheld", f"{row['low']}–{row['high']}", f"≥{row['low']}", row["low"])
 
 
 def test_json_export_applies_suppression_and_states_the_threshold(gem, figures):
     body = json.loads(gem.get(f"/statistics/export.json?year={LAST_YEAR}").get_data(as_text=True))
-    assert body["threshold"] == 5 and "<5" in body["note"]
-    assert {"population", "dimension", "value", "period", "figure"} <= set(body["figures"][0])
-    assert all(f["figure"] not in {"1", "2", "3", "4"} for f in body["figures"])
-
-
-def test_export_refuses_a_small_year(gem, app):
-    with app.app_context():
-        add_bare_cases(2, at(3))
-    response = gem.get(f"/statistics/export.json?year={LAST_YEAR}")
-    assert response.status_code == 422 and b"Fewer than 5" in response.data
+    assert body["threshold"] == 5 and "1–4" in body["note"]
+    assert {"release", "population", "dimension", "value", "figure", "low", "high", "terms"} <= set(body["figures"][0])
+    assert all(f["figure"] not in SMALL_EXACT for f in body["figures"])
+    assert [r["key"] for r in body["releases"]] == [f"{LAST_YEAR}-Q1", f"{LAST_YEAR}-Q3", str(LAST_YEAR)]
 
 
 def test_threshold_is_a_setting(app_config, figures, staff_client, app):
     app.config["STATS_THRESHOLD"] = 25
     client, _ = staff_client("gem")
     html = client.get(f"/statistics?year={LAST_YEAR}").get_data(as_text=True)
-    assert "&lt;25" in html and "Threshold: 25" in html
-
-
-def test_figures_are_kept_for_the_day_and_recounted_by_the_nightly_command(gem, figures, app, runner):
-    assert f"{LAST_YEAR}: 33 cases" in gem.get(f"/statistics?year={LAST_YEAR}").get_data(as_text=True)
-    with app.app_context():
-        add_bare_cases(10, at(11))  # e.g. a late import; today's figures do not move hour by hour
-    assert f"{LAST_YEAR}: 33 cases" in gem.get(f"/statistics?year={LAST_YEAR}").get_data(as_text=True)
-    result = runner.invoke(cli, ["statistics", "--year", str(LAST_YEAR)])
-    assert result.exit_code == 0 and f"{LAST_YEAR}: counted in" in result.output
-    assert f"{LAST_YEAR}: 43 cases" in gem.get(f"/statistics?year={LAST_YEAR}").get_data(as_text=True)
-
-
-def test_a_snapshot_from_an_earlier_day_is_counted_again(gem, figures, app):
-    from complaints.models import StatisticsSnapshot
-    gem.get(f"/statistics?year={LAST_YEAR}")
-    with app.app_context():
-        snapshot = db.session.get(StatisticsSnapshot, LAST_YEAR)
-        snapshot.computed_at = datetime(2000, 1, 1, tzinfo=timezone.utc)
-        db.session.commit()
-        add_bare_cases(10, at(11))
-    assert f"{LAST_YEAR}: 43 cases" in gem.get(f"/statistics?year={LAST_YEAR}").get_data(as_text=True)
+    assert "Threshold: 25" in html and "0–24" in html
 
 
 def test_an_unknown_breakdown_is_a_clear_error(gem, figures):
