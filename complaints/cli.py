@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "commands.audit",
     "commands.statistics",
     "commands.retention",
+    "commands.notices",
 )
 
 

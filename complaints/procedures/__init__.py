@@ -34,6 +34,16 @@ class Category:
 
 
 @dataclass(frozen=True)
+class ExternalBody:
+    """Somewhere outside the organisation a complainant can turn to (court, equality body,
+    ombudsperson), shown on their page with what it does and any time limit to go there."""
+
+    label: str
+    explanation: str
+    days_after_decision: int | None = None  # a time limit counted from the decision's delivery
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     title: str
@@ -44,6 +54,7 @@ class Profile:
     monitoring_period_days: int
     retention_years_after_closure: int
     categories: tuple[Category, ...]
+    external_bodies: tuple[ExternalBody, ...] = ()
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories if c.code == code), None)
@@ -98,6 +109,10 @@ def _parse(data: dict) -> Profile:
         monitoring_period_days=int(data["monitoring_period_days"]),
         retention_years_after_closure=int(data["retention_years_after_closure"]),
         categories=categories,
+        external_bodies=tuple(
+            ExternalBody(b["label"], b["explanation"],
+                         int(b["days_after_decision"]) if "days_after_decision" in b else None)
+            for b in data.get("external_bodies", [])),
     )
 
 

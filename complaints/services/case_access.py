@@ -30,6 +30,9 @@ CASE_TEXT_FIELDS = (
     "narrative", "incident_when", "location", "respondent", "witnesses",
     "complainant_name", "complainant_contact", "excluded_persons", "protection_details",
 )
+# Texts written for the complainant (the decision's notice, the appeal's reasons): only
+# their own page opens these; staff read them in the procedure records.
+COMPLAINANT_TOLD_FIELDS = ("complainant_notice", "appeal_reasoning")
 
 
 class CaseNotFound(Exception):
@@ -80,6 +83,7 @@ class CaseContent:
     parties: list[PartyView] = field(default_factory=list)
     messages: list[MessageView] = field(default_factory=list)
     attachments: list[AttachmentView] = field(default_factory=list)
+    told: dict[str, str] = field(default_factory=dict)  # COMPLAINANT_TOLD_FIELDS, their page only
 
 
 # --- keys --------------------------------------------------------------------------------
@@ -163,6 +167,10 @@ def open_for_complainant(case_id: uuid.UUID, purpose: str = "track") -> CaseCont
     if case is None or case.shredded_at is not None:
         raise CaseNotFound(str(case_id))
     content = _decrypt(case, include_internal=False)
+    cipher = cipher_for(case)
+    with integrity_alarm(case.id):
+        content.told = {name: cipher.open("cases", f"{name}_enc", case.id, getattr(case, f"{name}_enc"))
+                        for name in COMPLAINANT_TOLD_FIELDS}
     auditing.record("case.read", case_id=case.id, detail={"purpose": purpose},
                     actor=auditing.COMPLAINANT)
     db.session.commit()

@@ -28,6 +28,7 @@ from ..policy import CAPACITY_ROLES
 from ..translatable import N_
 from . import auditing
 from .case_access import new_case_key
+from .track_sessions import handoff_row
 from .transitions import initial_deadline
 
 log = logging.getLogger("complaints")
@@ -157,7 +158,9 @@ def store_files(case: Case, cipher: FieldCipher, uploads: list[Upload], keep_met
     return stored
 
 
-def file_complaint(report: Report) -> Filed:
+def file_complaint(report: Report, handoff_token: str | None = None) -> Filed:
+    """File the report. With ``handoff_token`` the receipt also waits, sealed, for the page
+    that shows it once (track_sessions), in the same transaction as the case."""
     now = datetime.now(timezone.utc)
     if profile().category(report.category) is None:
         raise ValueError("unknown category")
@@ -201,6 +204,8 @@ def file_complaint(report: Report) -> Filed:
     db.session.add(Transition(id=uuid.uuid4(), case_id=case_id, from_state="", to_state="submitted",
                               action="submit", actor_kind="complainant", at=now))
     db.session.add(initial_deadline(case_id, now))
+    if handoff_token:
+        db.session.add(handoff_row(handoff_token, receipt))
     commit_with_files(case, cipher, report.files, report.keep_metadata, lambda files: auditing.record(
         "case.submit", case_id=case_id, actor=auditing.COMPLAINANT,
         detail={"reference": case.reference, "category": case.category, "channel": case.channel,
