@@ -158,3 +158,19 @@ def test_measures_the_extension_and_the_stages_are_shown_with_dates(app, client,
         assert stage in history
     with app.app_context():
         assert db.session.execute(select(ProtectiveMeasure)).scalar_one().kind == "separation"
+
+
+def test_the_officers_page_says_when_the_complainant_declined(app, client, staff_client):
+    receipt, _ = receipt_from(client, client.post("/report", data=report_data(
+        client, category="MOBBING", identity="identified", name="Ana", contact="ana@example.mil")))
+    open_case(client, receipt)
+    officer, user = staff_client("officer")
+    with app.app_context():
+        case = db.session.execute(select(Case)).scalar_one()
+        assign(case, user, "intake")
+        case_id = case.id
+    act(app, user.id, case_id, "acknowledge")
+    act(app, user.id, case_id, "propose_mediation")
+    assert "Complainant: not recorded." in officer.get(f"/cases/{case_id}").get_data(as_text=True)
+    client.post("/track/mediation", data={"csrf_token": csrf_token(client, "/track/case"), "answer": "0"})
+    assert "Complainant: declines." in officer.get(f"/cases/{case_id}").get_data(as_text=True)
