@@ -286,13 +286,14 @@ class ReceiptHandoff(Base):
     """A new report's receipt between the report's POST and the receipt page, read once.
 
     Sealed under a key derived from a token only the browser's cookie holds (never a case key),
-    so neither the cookie nor the database alone shows the receipt.
+    so neither the cookie nor the database alone shows the receipt. Once shown, the row stays
+    without it until it expires, so a second press of Send can be told the report was sent.
     """
 
     __tablename__ = "receipt_handoffs"
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    receipt_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    receipt_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # None once shown
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 

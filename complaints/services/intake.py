@@ -191,6 +191,8 @@ def file_complaint(report: Report, handoff_token: str | None = None) -> Filed:
         if value:
             setattr(case, f"{name}_enc", cipher.seal("cases", f"{name}_enc", case_id, value))
     db.session.add(case)
+    if handoff_token:
+        db.session.add(handoff_row(handoff_token, receipt))
     db.session.flush()
     party = CaseParty(id=uuid.uuid4(), case_id=case_id, kind="respondent",
                       rank_band=report.respondent_rank_band, sex=report.respondent_sex,
@@ -204,8 +206,6 @@ def file_complaint(report: Report, handoff_token: str | None = None) -> Filed:
     db.session.add(Transition(id=uuid.uuid4(), case_id=case_id, from_state="", to_state="submitted",
                               action="submit", actor_kind="complainant", at=now))
     db.session.add(initial_deadline(case_id, now))
-    if handoff_token:
-        db.session.add(handoff_row(handoff_token, receipt))
     commit_with_files(case, cipher, report.files, report.keep_metadata, lambda files: auditing.record(
         "case.submit", case_id=case_id, actor=auditing.COMPLAINANT,
         detail={"reference": case.reference, "category": case.category, "channel": case.channel,

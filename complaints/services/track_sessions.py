@@ -5,7 +5,7 @@ cookie and only its SHA-256 into ``track_sessions``. Every request looks the tok
 an unknown token (a cookie forged with the secret key), a closed one ("close my case on this
 device" deletes the row) or an idle one opens nothing. The receipt itself is never in the
 cookie: between the report's POST and the receipt page it waits in ``receipt_handoffs``,
-sealed under a key derived from a token only the cookie holds, and is deleted when shown.
+sealed under a key derived from a token only the cookie holds, and is erased when shown.
 """
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..crypto import IntegrityFailure, associated_data, open_bytes, seal_bytes
 from ..extensions import db
@@ -144,24 +145,44 @@ def handoff_token(server_key: bytes, form_secret: str, challenge_salt: str) -> s
                     hashlib.sha256).hexdigest()
 
 
-def receipt_waiting(token: str) -> bool:
-    return db.session.get(ReceiptHandoff, _hash(token)) is not None
-
-
 def _handoff_key(token: str) -> bytes:
     return hmac.new(token.encode("utf-8"), b"receipt-handoff", hashlib.sha256).digest()
 
 
-def handoff_row(token: str, receipt: str) -> ReceiptHandoff:
-    """The sealed receipt for the page after filing; the caller adds it to the filing's
-    transaction, so a filed report always has its receipt waiting."""
+def claim_handoff(token: str, wait_seconds: int = 15) -> str:
+    """Claim the receipt's row for a report about to be filed, in the caller's transaction:
+    "claimed", or what became of an earlier press of Send of the same form in the same
+    browser: "waiting" (filed, receipt not shown yet) or "shown". A press still being filed
+    holds the row uncommitted, so claiming it waits for that transaction to end (a row lock on
+    PostgreSQL, the write lock on SQLite), at most ``wait_seconds``: then "busy"."""
     token_hash = _hash(token)
     now = _now()
     db.session.execute(delete(ReceiptHandoff).where(
         ReceiptHandoff.created_at < now - timedelta(minutes=HANDOFF_MINUTES)))
-    sealed = seal_bytes(_handoff_key(token), receipt.encode("ascii"),
-                        associated_data("receipt_handoffs", "receipt_enc", token_hash))
-    return ReceiptHandoff(token_hash=token_hash, receipt_enc=sealed, created_at=now)
+    try:
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(text(f"SET LOCAL lock_timeout = '{int(wait_seconds)}s'"))
+        with db.session.begin_nested():
+            db.session.add(ReceiptHandoff(token_hash=token_hash, created_at=now))
+    except IntegrityError:
+        row = db.session.get(ReceiptHandoff, token_hash)
+        db.session.rollback()
+        return "shown" if row is None or row.receipt_enc is None else "waiting"
+    except OperationalError:
+        db.session.rollback()
+        return "busy"
+    return "claimed"
+
+
+def handoff_row(token: str, receipt: str) -> ReceiptHandoff:
+    """The sealed receipt in its claimed row (or a new one), committed with the filing: a
+    filed report always has its receipt waiting."""
+    token_hash = _hash(token)
+    row = db.session.get(ReceiptHandoff, token_hash) or ReceiptHandoff(token_hash=token_hash,
+                                                                       created_at=_now())
+    row.receipt_enc = seal_bytes(_handoff_key(token), receipt.encode("ascii"),
+                                 associated_data("receipt_handoffs", "receipt_enc", token_hash))
+    return row
 
 
 def take_receipt(token: str | None) -> str | None:
@@ -170,11 +191,11 @@ def take_receipt(token: str | None) -> str | None:
         return None
     token_hash = _hash(token)
     row = db.session.get(ReceiptHandoff, token_hash)
-    if row is None:
+    if row is None or row.receipt_enc is None:
         return None
     fresh = _now() - row.created_at <= timedelta(minutes=HANDOFF_MINUTES)
     sealed = row.receipt_enc
-    db.session.delete(row)
+    row.receipt_enc = None  # shown: the row stays, receipt-less, until it expires
     db.session.commit()
     if not fresh:
         return None

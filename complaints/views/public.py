@@ -16,6 +16,7 @@ from ..access import public
 from ..forms.report import ReportForm
 from ..i18n import BY_CODE, remember
 from ..instance import profile
+from ..extensions import db
 from ..services import abuse, intake, track_sessions
 from ..translatable import N_
 from .helpers import uploaded_files
@@ -31,7 +32,7 @@ REFUSALS = {
                "%(minutes)s minutes."),
     "renew": N_("Your report is not sent yet: the form's security check had to be renewed. Everything "
                 "you wrote is still here: press \u201cSend my report\u201d again."),
-    "sent": N_("This report was already sent a moment ago, and its receipt code was shown then. If you "
+    "shown": N_("This report was already sent a moment ago, and its receipt code was shown then. If you "
                "could not write the code down, please send your report again."),
 }
 FILES_AGAIN = N_("Files can't be kept by the browser: choose them again before sending.")
@@ -113,12 +114,8 @@ def _refused(form: ReportForm, verdict: abuse.Verdict) -> Response:
         text = gettext(REFUSALS[verdict.reason], seconds=verdict.retry_after,
                        minutes=max(1, (verdict.retry_after + 59) // 60))
         status = 429
-    elif verdict.reason == "replayed" and track_sessions.receipt_waiting(
-            _handoff_token(form.proof_challenge.data)):
-        session["receipt_handoff"] = _handoff_token(form.proof_challenge.data)
-        return redirect(url_for(".report_sent"))  # type: ignore[return-value]
     else:
-        text = gettext(REFUSALS["sent" if verdict.reason == "replayed" else "renew"])
+        text = gettext(REFUSALS["shown" if verdict.reason == "shown" else "renew"])
         _new_challenge(form)
         status = 400
     if uploaded_files(form.files.data):
@@ -137,10 +134,17 @@ def report():  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():  # a refusal for what was typed costs nothing
         form.proof_challenge.data = abuse.renewed("report", form.proof_challenge.data)
         return _render_report(form, 400)
+    token = _handoff_token(form.proof_challenge.data)
+    earlier = track_sessions.claim_handoff(token)  # a second press of Send waits for the first
+    if earlier == "waiting":
+        session["receipt_handoff"] = token
+        return redirect(url_for(".report_sent"))
+    if earlier != "claimed":
+        return _refused(form, abuse.Verdict(False, "shown" if earlier == "shown" else "invalid"))
     verdict = abuse.admit("report", form.proof_challenge.data, form.proof_nonce.data)
     if not verdict.accepted:
+        db.session.rollback()  # the claimed row goes: nothing written
         return _refused(form, verdict)
-    token = _handoff_token(form.proof_challenge.data)
     try:
         intake.file_complaint(_report_data(form), handoff_token=token)
     except intake.FileRefused as refusal:

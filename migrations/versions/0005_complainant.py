@@ -19,7 +19,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table('receipt_handoffs',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
-    sa.Column('receipt_enc', sa.LargeBinary(), nullable=False),
+    sa.Column('receipt_enc', sa.LargeBinary(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('token_hash', name=op.f('pk_receipt_handoffs'))
     )

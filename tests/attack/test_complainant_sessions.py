@@ -80,7 +80,7 @@ def test_the_receipt_is_never_in_the_cookie_and_is_shown_once(app, client):
     with app.app_context():  # nothing left in the database that shows it either
         from complaints.models import ReceiptHandoff
 
-        assert db.session.execute(select(ReceiptHandoff)).first() is None
+        assert db.session.execute(select(ReceiptHandoff.receipt_enc)).scalars().all() == [None]
 
 
 def test_a_stolen_database_row_does_not_show_the_waiting_receipt(app, client):

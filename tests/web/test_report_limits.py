@@ -4,6 +4,7 @@ files nothing twice; many people behind one address all get through."""
 from __future__ import annotations
 
 import re
+import threading
 import time
 
 from sqlalchemy import func, select
@@ -75,6 +76,44 @@ def test_a_second_press_of_send_shows_the_first_receipt_and_files_once(app, clie
     third = client.post("/report", data=data)  # after the receipt was shown: said, not filed
     assert third.status_code == 400 and "already sent" in third.get_data(as_text=True)
     assert cases(app) == 1
+
+
+def test_a_double_click_sends_both_presses_at_once_and_shows_the_one_receipt(app, client, monkeypatch):
+    # Both requests are in flight together; the browser shows the second one's answer.
+    from complaints.services import intake
+
+    original = intake.file_complaint
+
+    def slow_file(*args, **kwargs):  # the first press is still being filed...
+        time.sleep(1.0)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(intake, "file_complaint", slow_file)
+    data = report_data(client)
+    cookie = client.get_cookie("complaints_session").value
+    second = app.test_client()
+    second.set_cookie("complaints_session", cookie)  # the same browser
+    answers = {}
+    first = threading.Thread(target=lambda: answers.setdefault("first", client.post("/report", data=data)))
+    first.start()
+    time.sleep(0.3)  # ... when the second press arrives
+    answers["second"] = second.post("/report", data=data)
+    first.join()
+    assert answers["second"].status_code == 302 and answers["second"].headers["Location"].endswith("/report/sent")
+    receipt = receipt_in(second.get("/report/sent").get_data(as_text=True))
+    assert receipt and cases(app) == 1
+
+
+def test_a_proof_replayed_again_and_again_is_refused_at_once(app, client):
+    data = report_data(client)
+    assert client.post("/report", data=data).status_code == 302
+    stranger = app.test_client()  # another session: no receipt of its own to wait for
+    fields = {**report_data(stranger), "proof_challenge": data["proof_challenge"],
+              "proof_nonce": data["proof_nonce"]}
+    started = time.monotonic()
+    for _ in range(3):
+        assert stranger.post("/report", data=fields).status_code == 400
+    assert time.monotonic() - started < 10  # only a second use may wait for a first to finish
 
 
 def test_changing_language_in_the_middle_keeps_everything_typed(app, client):
