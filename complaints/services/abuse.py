@@ -40,13 +40,20 @@ CHALLENGE_LIFETIME = 24 * 3600   # a long report may take an evening to write
 PRESSURE_WINDOW = 600            # forms served in the last ten minutes set the difficulty
 PREFIX = "complaints:"
 
-_fallback = MemoryStorage()
+_fallback: MemoryStorage | None = None  # made when first needed, in the worker that needs it
+
+
+def _memory() -> MemoryStorage:
+    global _fallback
+    if _fallback is None:
+        _fallback = MemoryStorage()
+    return _fallback
 
 
 @dataclass(frozen=True)
 class Verdict:
     accepted: bool
-    reason: str = "ok"          # ok | invalid | expired | replayed | too_early | busy | limited
+    reason: str = "ok"  # ok | invalid | expired | replayed | too_early | busy | limited | shown
     retry_after: int = 0        # seconds until sending again can work
 
 
@@ -69,7 +76,7 @@ def _incr(key: str, expiry: int) -> int:
         return limiter.storage.incr(PREFIX + key, expiry)
     except Exception as error:  # Redis down or unreachable: never a 500 for a person writing
         log.warning("limiter storage unavailable (%s); counting in memory", type(error).__name__)
-        return _fallback.incr(PREFIX + key, expiry)
+        return _memory().incr(PREFIX + key, expiry)
 
 
 def _window_count(name: str, window: int, now: float) -> tuple[int, int]:
@@ -92,7 +99,7 @@ def forms_served(purpose: str, now: float) -> int:
     try:
         previous = limiter.storage.get(f"{PREFIX}forms:{purpose}:{index - 1}")
     except Exception:
-        previous = _fallback.get(f"{PREFIX}forms:{purpose}:{index - 1}")
+        previous = _memory().get(f"{PREFIX}forms:{purpose}:{index - 1}")
     share = 1 - (now % PRESSURE_WINDOW) / PRESSURE_WINDOW
     return current + int(previous * share)
 

@@ -167,7 +167,9 @@ def claim_handoff(token: str, wait_seconds: int = 15) -> str:
     except IntegrityError:
         row = db.session.get(ReceiptHandoff, token_hash)
         db.session.rollback()
-        return "shown" if row is None or row.receipt_enc is None else "waiting"
+        if row is None:  # refused for another reason: say "send again", never "sent"
+            return "busy"
+        return "shown" if row.receipt_enc is None else "waiting"
     except OperationalError:
         db.session.rollback()
         return "busy"
