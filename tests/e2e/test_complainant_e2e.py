@@ -258,3 +258,20 @@ def test_the_complainants_pages_are_axe_clean_in_every_language(app, live_server
     finally:
         context.close()
     assert found == []
+
+
+@pytest.mark.parametrize("phone", [(True, "en")], indirect=True)
+def test_send_pressed_before_the_proof_is_ready_waits_says_so_and_sends(app, live_server, phone):
+    app.config["REPORT_PROOF_BITS"] = 22  # seconds of work: Send is pressed long before it is done
+    page = phone
+    page.goto(f"{live_server}/report")
+    with page.expect_navigation(timeout=120_000):
+        page.locator("form.report-form button[type=submit]").click()
+        page.locator("[data-proof-status]").filter(has_text="Preparing your report").wait_for()
+    # The server got the answer with the form: nothing was filled in, so it asks for that, and
+    # keeps the solved proof, so the next press sends at once.
+    assert page.locator("#error-summary").is_visible()
+    assert page.locator("input[name=proof_nonce]").input_value() != ""
+    fill_report(page, narrative="Sent once the proof was ready.", identified=False)
+    go(page, "form.report-form button[type=submit]")
+    assert page.locator(".receipt").is_visible()
