@@ -41,8 +41,9 @@ def complaints_jobs(base: str, count: int, offset: int):  # type: ignore[no-unty
     jobs = []
     for n in range(count):
         browser = Browser(base, forwarded_for=visitor_address(offset + n))
-        token = browser.get("/report").csrf()
-        jobs.append((browser, "/report", report_fields(token, NARRATIVE + uuid.uuid4().hex)))
+        form = browser.get("/report")  # untimed, with its proof of work (solved while writing)
+        jobs.append((browser, "/report", report_fields(form.csrf(), NARRATIVE + uuid.uuid4().hex,
+                                                       form.proof())))
     return jobs
 
 

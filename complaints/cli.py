@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "commands.statistics",
     "commands.retention",
     "commands.backup",
+    "commands.notices",
 )
 
 

@@ -34,7 +34,7 @@ STATUSES: dict[str, Status] = {
                                 N_("You will be told about the result when we receive it.")),
     "mediation_proposed": Status(N_("Mediation offered"), N_("Mediation (a confidential meeting with a neutral "
                                  "mediator to agree on how the behaviour stops) has been offered. It "
-                                 "happens only if you agree."), N_("Tell the officer whether you accept.")),
+                                 "happens only if you agree."), N_("Answer below whether you accept.")),
     "mediator_selection": Status(N_("Choosing a mediator"), N_("Both sides accepted mediation and are agreeing on a mediator."),
                                  N_("Mediation starts once a mediator is agreed.")),
     "mediation_in_progress": Status(N_("Mediation under way"), N_("A confidential mediation is taking place."),
@@ -61,11 +61,45 @@ STATUSES: dict[str, Status] = {
     "withdrawn": Status(N_("Withdrawn"), N_("You withdrew your report. Very serious conduct may still be looked "
                         "into by the organisation itself."), N_("Nothing more is needed from you.")),
     "rejected": Status(N_("Not handled in this procedure"),
-                       N_("Your report could not be handled in this internal procedure. The officer's message "
-                       "explains why. You can still go to a court, the equality body or the ombudsperson."),
-                       N_("Read the message below for the routes that remain open to you.")),
+                       N_("Your report could not be handled in this internal procedure. The reason is "
+                       "shown below, under “What was decided”."),
+                       N_("See below what you can still do, and where else you can turn.")),
 }
 
 
 def status_for(state: str) -> Status:
     return STATUSES.get(state, DEFAULT)
+
+
+# --- what was decided, in the complainant's words ------------------------------------------
+# Keyed by the codes of workflow.OUTCOMES, REJECTION_REASONS, APPEAL_OUTCOMES and
+# CLOSURE_REASONS; the officers' pages keep the short staff labels.
+
+OUTCOME_TEXTS: dict[str, str] = {
+    "substantiated": N_("What you reported was confirmed, and the responsible authority is acting on it."),
+    "partly_substantiated": N_("Part of what you reported was confirmed, and the responsible authority is "
+                               "acting on that part."),
+    "not_substantiated": N_("What you reported could not be confirmed with the evidence available. This "
+                            "is not a finding that you were not believed."),
+    "abusive_complaint": N_("The responsible authority found that the report was knowingly false."),
+}
+REJECTION_TEXTS: dict[str, str] = {
+    "out_of_scope": N_("What you reported is outside what this internal procedure can handle."),
+    "time_barred": N_("It is too late for the statutory procedure on bullying at work, which has a "
+                      "6-month time limit. Other routes below may still be open."),
+    "duplicate": N_("The same events are already being handled in another case."),
+    "insufficient": N_("There was not enough information to act, even after asking you. You can report "
+                       "again with more details."),
+}
+APPEAL_TEXTS: dict[str, str] = {
+    "upheld": N_("The second instance reviewed the decision and confirmed it."),
+    "changed": N_("The second instance reviewed the decision and changed it."),
+    "reinvestigate": N_("The second instance sent the case back for a new investigation."),
+}
+CLOSURE_TEXTS: dict[str, str] = {
+    "monitoring_complete": N_("The follow-up period ended and nothing new was reported."),
+    "external_result": N_("The result from the external authority was recorded."),
+    "withdrawn": N_("You withdrew your report."),
+    "rejected": N_("The report could not be handled in this procedure (see above)."),
+    "agreement_fulfilled": N_("The mediation agreement was fulfilled."),
+}

@@ -45,6 +45,15 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], Any]] = {
     "FILE_CHECK_SECONDS": (float, 4.0),     # CPU time to check and clean all files of one request
     "STAFF_IDLE_MINUTES": (_as_int, 30),
     "TRACK_IDLE_MINUTES": (_as_int, 10),
+    # Abuse control of the public forms (services/abuse.py; docs/manual/security.md)
+    "REPORT_PROOF_BITS": (_as_int, 18),     # proof of work of a report: 2**18 hashes on average
+    "TRACK_PROOF_BITS": (_as_int, 14),      # ... of a follow-up sign-in
+    "PROOF_NORMAL_FORMS": (_as_int, 30),    # forms of one kind served per 10 minutes that are normal
+    "PROOF_EXTRA_BITS_MAX": (_as_int, 8),   # at most 2**8 times harder under a flood
+    "NOJS_REPORT_WAIT_SECONDS": (_as_int, 20),  # without JavaScript: a report open at least this long
+    "NOJS_REPORTS_PER_HOUR": (_as_int, 30),     # ... and at most this many such reports an hour
+    "NOJS_SIGNINS_PER_MINUTE": (_as_int, 30),   # ... and such sign-ins a minute
+    "CASE_MESSAGES_PER_HOUR": (_as_int, 30),    # messages from one receipt session's case
     "LOCKOUT_THRESHOLD": (_as_int, 5),
     "STATS_THRESHOLD": (_as_int, 5),
     "DEMO": (_as_bool, False),
@@ -95,6 +104,9 @@ def validate_settings(settings: Mapping[str, Any]) -> None:
         )
     if settings["FILE_CHECK_SECONDS"] <= 0:
         raise SettingsError(f"{PREFIX}FILE_CHECK_SECONDS must be a positive number of seconds")
+    for name in ("REPORT_PROOF_BITS", "TRACK_PROOF_BITS"):
+        if not 0 <= settings[name] <= 24:
+            raise SettingsError(f"{PREFIX}{name} must be between 0 and 24")
     if settings["STATS_THRESHOLD"] < 3:  # with 2, a hidden count shown as "1-1" would say it
         raise SettingsError(f"{PREFIX}STATS_THRESHOLD must be at least 3")
     from .proxies import parse_networks

@@ -7,7 +7,9 @@ Accept-Language decides on the first visit; otherwise the instance's default
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, has_request_context, request
@@ -120,6 +122,60 @@ def remember(response: Response, language: Language) -> Response:
     return response
 
 
+# --- dates as people write them --------------------------------------------------------
+
+# CLDR has only the nominative month names for Serbian and Bosnian ("1. decembar 2026."), but a
+# day of the month takes the genitive ("1. decembra 2026.", "do 1. decembra"). Macedonian and
+# Albanian don't decline month names.
+GENITIVE_MONTHS = {
+    "sr_Latn": ("januara", "februara", "marta", "aprila", "maja", "juna", "jula", "avgusta",
+                "septembra", "oktobra", "novembra", "decembra"),
+    "sr_Cyrl": ("јануара", "фебруара", "марта", "априла", "маја", "јуна", "јула", "августа",
+                "септембра", "октобра", "новембра", "децембра"),
+    "bs": ("januara", "februara", "marta", "aprila", "maja", "juna", "jula", "augusta",
+           "septembra", "oktobra", "novembra", "decembra"),
+}
+
+
+def long_date(value: date | datetime, locale: str) -> str:
+    """A date written out in ``locale``: "1 December 2026", "1. decembra 2026.", "1 декември
+    2026 г.". Serbian and Bosnian dates end with the ordinal's full stop, as the language
+    writes them; a sentence ending on one needs no second stop (see one_full_stop)."""
+    from babel.dates import format_date
+
+    if isinstance(value, datetime):
+        value = value.date()
+    months = GENITIVE_MONTHS.get(locale)
+    if months is not None:
+        return f"{value.day}. {months[value.month - 1]} {value.year}."
+    return format_date(value, "long", locale=locale)
+
+
+# A date that ends with its own full stop ("2026.", "2026 г."), then the sentence's full stop,
+# maybe after closing tags: "do <strong>1. decembra 2026.</strong>." reads as two stops.
+_DOUBLE_STOP = re.compile(r"(\d{4}\.|\d{4} г\.)((?:</[a-z]+>)*)\.(?!\d)")
+
+
+def one_full_stop(text: str) -> str:
+    """Drop a sentence's full stop that follows a date already ending with one."""
+    return _DOUBLE_STOP.sub(r"\1\2", text)
+
+
+def _with_one_full_stop(jinja_gettext):  # type: ignore[no-untyped-def]
+    """Wrap a newstyle Jinja gettext/ngettext so every translated text with a date keeps one
+    full stop (templates put the sentence's stop after a date placeholder)."""
+    from jinja2 import pass_context
+    from markupsafe import Markup
+
+    @pass_context
+    def wrapped(context, *args, **kwargs):  # type: ignore[no-untyped-def]
+        text = jinja_gettext(context, *args, **kwargs)
+        fixed = one_full_stop(text)
+        return Markup(fixed) if isinstance(text, Markup) else fixed
+
+    return wrapped
+
+
 def register(app: Flask) -> None:
     if app.config["LANGUAGE"] not in BY_CODE:
         from .config import SettingsError
@@ -133,6 +189,10 @@ def register(app: Flask) -> None:
             response.vary.add("Cookie")
             response.vary.add("Accept-Language")
         return response
+
+    for name in ("gettext", "_", "ngettext"):
+        if name in app.jinja_env.globals:
+            app.jinja_env.globals[name] = _with_one_full_stop(app.jinja_env.globals[name])
 
     @app.context_processor
     def language_globals() -> dict[str, object]:

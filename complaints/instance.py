@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -40,8 +41,18 @@ def configure_secrets(app: Flask) -> None:
                 f"the secret key file {path} is missing; run `complaints run` (or "
                 "`complaints init`) once to prepare the instance folder"
             )
+        check_private(path, "the secret key file")
         app.config["SECRET_KEY"] = path.read_text(encoding="ascii").strip()
     app.extensions[KEYRING_EXTENSION] = load_keyring(app.config["KEY_FILE"], app.config.get("KEYS"))
+
+
+def check_private(path: Path, what: str) -> None:
+    """Refuse a secret file other users can read, as the key file is refused: the session
+    secret signs every cookie, so whoever reads it can forge one."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise SettingsError(f"{what} {path} can be read by other users (mode {mode:o}); "
+                            f"run: chmod 600 {path}")
 
 
 def check_keyring_against_database(app: Flask) -> None:

@@ -6,8 +6,9 @@ translated by the ``label`` template filter.
 """
 from __future__ import annotations
 
-from .forms.report import RANK_BANDS, UNIT_GROUPS
+from .forms.report import RANK_BANDS, SEXES, UNIT_GROUPS
 from .metadata import LEFT_LABELS, STATUS_LABELS
+from .workflow import PROTECTIVE_MEASURES
 from .translatable import N_
 
 CHANNELS = {
@@ -47,6 +48,7 @@ def tables() -> dict[str, dict]:
     return {
         "channels": CHANNELS, "wants": WANTS, "relations": RELATIONS, "uploaders": SOURCES,
         "checkin_answers": CHECKIN_ANSWERS, "rank_bands": dict(RANK_BANDS[1:]),
-        "unit_groups": dict(UNIT_GROUPS[1:]),
+        "unit_groups": dict(UNIT_GROUPS[1:]), "sexes": dict(SEXES[1:]),
+        "measures": PROTECTIVE_MEASURES,
         "cleaning": STATUS_LABELS, "cleaning_left": LEFT_LABELS,
     }

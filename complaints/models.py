@@ -308,6 +308,11 @@ class Case(Base):
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # the complainant's own answers and choices on their follow-up page
+    mediation_complainant_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reply_notice_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # where to say "a reply is waiting"
+    reply_notice_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # news after this time
+
     data_key: Mapped[DataKey] = relationship()
     exclusions: Mapped[list[CaseExclusion]] = relationship(cascade="all, delete-orphan")
 
@@ -342,6 +347,38 @@ class CaseParty(Base):
     commands_unit: Mapped[bool] = mapped_column(Boolean, default=False)  # heads ``unit_id``
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TrackSession(Base):
+    """A complainant's case opened on one device with the receipt (services/track_sessions).
+
+    The browser's cookie holds a random token; only its SHA-256 is stored, so the database
+    alone opens nothing. Closing on the device deletes the row; an idle row opens nothing.
+    """
+
+    __tablename__ = "track_sessions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    draft_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # typed text kept across a new sign-in
+
+
+class ReceiptHandoff(Base):
+    """A new report's receipt between the report's POST and the receipt page, read once.
+
+    Sealed under a key derived from a token only the browser's cookie holds (never a case key),
+    so neither the cookie nor the database alone shows the receipt. Once shown, the row stays
+    without it until it expires, so a second press of Send can be told the report was sent.
+    """
+
+    __tablename__ = "receipt_handoffs"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    receipt_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # None once shown
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class Assignment(Base):

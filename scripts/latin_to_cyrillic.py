@@ -19,7 +19,8 @@ SOURCE = ROOT / "complaints/translations/sr_Latn/LC_MESSAGES/messages.po"
 TARGET = ROOT / "complaints/translations/sr_Cyrl/LC_MESSAGES/messages.po"
 
 KEEP = {"FreeOTP", "Aegis", "Google", "Authenticator", "Word", "Excel", "OpenDocument", "Complaints",
-        "complaints", "audit", "verify", "head", "FILE", "training", "ministry"}
+        "complaints", "audit", "verify", "head", "FILE", "training", "ministry",
+        "JavaScript", "JavaScript-a"}
 DIGRAPHS = {"Lj": "Љ", "LJ": "Љ", "lj": "љ", "Nj": "Њ", "NJ": "Њ", "nj": "њ",
             "Dž": "Џ", "DŽ": "Џ", "dž": "џ"}
 LETTERS = dict(zip("abcčćdđefghijklmnoprsštuvzž", "абцчћдђефгхијклмнопрсштувзж"))
@@ -29,7 +30,7 @@ PROTECTED = re.compile(r"%\([a-z_]+\)[sd]|<code>.*?</code>|<[^>]+>|[\w.-]+")
 
 
 def transliterate_word(word: str) -> str:
-    if (word in KEEP or "_" in word or word.startswith(".") or "." in word.strip(".")
+    if (word in KEEP or word.rstrip(".,") in KEEP or "_" in word or word.startswith(".") or "." in word.strip(".")
             or re.search(r"\d", word)
             or (len(word) > 1 and word.isupper() and word.isascii())):
         return word

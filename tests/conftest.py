@@ -86,6 +86,9 @@ def app_config(database_url: str, tmp_path: Path, keyring: Keyring) -> dict:
         "SECRET_KEY": "test-secret-key-" + uuid.uuid4().hex,
         "KEYS": keyring.to_json(),
         "RATELIMIT_STORAGE": "memory://",
+        # Proofs of work a test solves in milliseconds; tests of the abuse control set their own.
+        "REPORT_PROOF_BITS": 4,
+        "TRACK_PROOF_BITS": 2,
     }
 
 

@@ -8,9 +8,10 @@ from flask_babel import format_decimal, lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import (BooleanField, DateField, RadioField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField, widgets)
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField, widgets)
+from wtforms.fields import EmailField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..metadata import ACCEPT
 
@@ -44,9 +45,17 @@ class CheckboxList(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class ReportForm(FlaskForm):
+class ProofFields(FlaskForm):
+    """The proof of work a public form carries (services/abuse.py): the server's signed
+    challenge, and the browser's answer (empty without JavaScript)."""
+
+    proof_challenge = HiddenField()
+    proof_nonce = HiddenField()
+
+
+class ReportForm(ProofFields):
     category = RadioField(_l("What happened?"), validators=[DataRequired(_l("Choose what best describes what happened."))])
-    narrative = TextAreaField(_l("Tell us what happened, in your own words"), validators=[
+    narrative = TextAreaField(_l("Tell us what happened, in your own words (required)"), validators=[
         DataRequired(_l("Please describe what happened.")),
         Length(max=NARRATIVE_LIMIT, message=_l("Please keep it under %(limit)s characters; add more later as a message.", limit=LazyString(format_decimal, NARRATIVE_LIMIT)))], **TEXT)
     last_incident_on = DateField(_l("Date of the last incident (if you know it)"), validators=[Optional()])
@@ -61,7 +70,7 @@ class ReportForm(FlaskForm):
     respondent_sex = SelectField(_l("The person's sex (optional)"), choices=SEXES, default="")
     respondent = TextAreaField(_l("Who was involved? (optional)"), validators=[Length(max=SHORT_LIMIT)], **TEXT)
     witnesses = TextAreaField(_l("Witnesses (optional)"), validators=[Length(max=SHORT_LIMIT)], **TEXT)
-    wants = RadioField(_l("What would you like to happen?"), choices=[
+    wants = RadioField(_l("What would you like to happen? (required)"), choices=[
         ("information", _l("First, information and advice about my options")),
         ("informal", _l("An informal solution (for example a conversation, or mediation where suitable)")),
         ("formal", _l("A formal investigation"))], validators=[DataRequired(_l("Choose what you would like to happen."))])
@@ -100,11 +109,15 @@ class ReportForm(FlaskForm):
             raise ValidationError(_l("Reporting for someone else needs their agreement."))
 
 
-class TrackForm(FlaskForm):
+class TrackForm(ProofFields):
     receipt = StringField(_l("Your receipt code"), validators=[DataRequired(_l("Enter your receipt code.")),
                                                            Length(max=64)],
                           render_kw={"autocomplete": "off", "autocapitalize": "characters",
                                      "spellcheck": "false"})
+    # What the person was writing when their case closed for inactivity, carried through the
+    # sign-in and put back in the same form (never stored before the receipt is checked).
+    draft_kind = HiddenField()
+    draft = HiddenField(filters=[clean_text], validators=[Length(max=NARRATIVE_LIMIT)])
 
 
 class ComplainantMessageForm(FlaskForm):
@@ -138,3 +151,14 @@ class CheckinForm(FlaskForm):
         ("repeat", _l("Yes: the behaviour happened again"))],
         validators=[DataRequired(_l("Choose an answer."))])
     details = TextAreaField(_l("What happened? (if anything)"), validators=[Length(max=NARRATIVE_LIMIT)], **TEXT)
+
+
+class ReplyNoticeForm(FlaskForm):
+    # A plain shape check, as on the account form (no email_validator dependency).
+    address = EmailField(_l("E-mail address for the notice"), validators=[
+        DataRequired(_l("Enter the e-mail address to write to.")),
+        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an address like name@example.org.")),
+        Length(max=254)], render_kw={"autocomplete": "off", "spellcheck": "false"}, **TEXT)
+    understood = BooleanField(_l("I understand that anyone who reads this mailbox can see that I "
+                                 "use this service"),
+                              validators=[DataRequired(_l("Please confirm you understand the risk."))])

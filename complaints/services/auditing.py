@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Mapping
 
-from flask import has_request_context, session
+from flask import g, has_request_context
 from flask_login import current_user
 
 from .. import audit
@@ -26,7 +26,7 @@ def current_actor() -> str:
     if has_request_context():
         if current_user.is_authenticated:
             return actor_for(current_user)
-        if session.get("track_case"):
+        if g.get("complainant_case") is not None:  # set only from a live server-side session
             return COMPLAINANT
         return "anonymous"
     return CLI

@@ -21,7 +21,7 @@ from .. import attachments as attachment_store
 from ..crypto import FieldCipher, IntegrityFailure, new_data_key, normalise_receipt, receipt_index
 from ..extensions import db
 from ..instance import keyring
-from ..models import Attachment, Case, CaseParty, DataKey, Message
+from ..models import Attachment, Case, CaseParty, DataKey, Message, Transition
 from ..policy import READING_PARTS, STEP_PARTS, allowed, readable_parts
 from . import auditing
 
@@ -30,6 +30,9 @@ CASE_TEXT_FIELDS = (
     "narrative", "incident_when", "location", "respondent", "witnesses",
     "complainant_name", "complainant_contact", "excluded_persons", "protection_details",
 )
+# Texts written for the complainant (the decision's notice, the appeal's reasons): only
+# their own page opens these; staff read them in the procedure records.
+COMPLAINANT_TOLD_FIELDS = ("complainant_notice", "appeal_reasoning")
 
 
 class CaseNotFound(Exception):
@@ -89,6 +92,8 @@ class CaseContent:
         """Whether the reasons of a step of ``action`` are for this reader (policy.STEP_PARTS)."""
         part = STEP_PARTS.get(action)
         return part is None or part in self.readable
+    told: dict[str, str] = field(default_factory=dict)  # COMPLAINANT_TOLD_FIELDS, their page only
+    notices: dict[uuid.UUID, str] = field(default_factory=dict)  # step -> what they were told
 
 
 # --- keys --------------------------------------------------------------------------------
@@ -186,6 +191,13 @@ def open_for_complainant(case_id: uuid.UUID, purpose: str = "track") -> CaseCont
     if case is None or case.shredded_at is not None:
         raise CaseNotFound(str(case_id))
     content = _decrypt(case, include_internal=False)
+    cipher = cipher_for(case)
+    with integrity_alarm(case.id):
+        content.told = {name: cipher.open("cases", f"{name}_enc", case.id, getattr(case, f"{name}_enc"))
+                        for name in COMPLAINANT_TOLD_FIELDS}
+        content.notices = {t.id: cipher.open("transitions", "notice_enc", t.id, t.notice_enc)
+                           for t in db.session.execute(select(Transition).where(
+                               Transition.case_id == case.id, Transition.notice_enc.is_not(None))).scalars()}
     auditing.record("case.read", case_id=case.id, detail={"purpose": purpose},
                     actor=auditing.COMPLAINANT)
     db.session.commit()

@@ -10,10 +10,11 @@ from typing import Any, BinaryIO, Iterable
 from flask import current_app
 from flask_babel import format_decimal, gettext
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import attachments as attachment_store
 from ..extensions import db
-from ..models import Case, Message, ProtectiveMeasure
+from ..models import Case, Deadline, Message, ProtectiveMeasure
 from ..policy import active_capacities
 from ..translatable import N_
 from ..workflow import PROTECTIVE_MEASURES
@@ -144,17 +145,39 @@ def record_mediation_consent(user: Any, case_id: uuid.UUID | str, party: str,
     """Both parties' consent is a precondition of mediation (Serbia Art. 15)."""
     case = staff_case(user, case_id, "case.read")
     _require(user, case, {"intake"}, N_("record consent to mediation"))
+    if party not in ("complainant", "respondent"):
+        raise CaseworkRefused(gettext("Choose whose consent this is."))
+    return _set_mediation_consent(case, party, consent, auditing.actor_for(user))
+
+
+def complainant_mediation_answer(case: Case, consent: bool) -> Case:
+    """The complainant accepts or declines mediation on their own page, before the
+    proposal's deadline; the officer sees the answer as if they had recorded it."""
+    deadline = db.session.execute(select(Deadline).where(
+        Deadline.case_id == case.id, Deadline.kind == "mediation_proposal",
+        Deadline.met_at.is_(None)).order_by(Deadline.due_at.desc()).limit(1)).scalar_one_or_none()
+    if case.state == "mediation_proposed" and deadline is not None and deadline.due_at < _now():
+        raise CaseworkRefused(gettext("The time to answer the proposal has passed. If you still want "
+                                      "to answer, write to the officer below."))
+    return _set_mediation_consent(case, "complainant", consent, auditing.COMPLAINANT)
+
+
+def _set_mediation_consent(case: Case, party: str, consent: bool, actor: str) -> Case:
     if case.state != "mediation_proposed":
         raise CaseworkRefused(gettext("Consent is recorded while mediation is proposed."))
     if party == "complainant":
         case.mediation_complainant_consent = consent
-    elif party == "respondent":
-        case.mediation_respondent_consent = consent
+        case.mediation_complainant_answered_at = _now()
     else:
-        raise CaseworkRefused(gettext("Choose whose consent this is."))
-    auditing.record("case.mediation_consent", case_id=case.id,
+        case.mediation_respondent_consent = consent
+    auditing.record("case.mediation_consent", case_id=case.id, actor=actor,
                     detail={"party": party, "consent": consent})
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:  # the case moved on at the same moment (someone acted)
+        db.session.rollback()
+        raise CaseworkRefused(gettext("The case changed at the same moment; nothing was recorded. "
+                                      "Look at the page as it is now.")) from None
     return case
 
 

@@ -20,6 +20,7 @@ from ..workflow import TransitionRefused
 from . import auditing
 from .case_access import CaseNotFound, cipher_for, new_case_key
 from .evidence import StoredFile
+from .complainant_page import may_write
 from .intake import Upload, _reference, commit_with_files
 from .parties import inherit as inherit_parties
 from .transitions import TransitionInputs, initial_deadlines, perform_as_complainant
@@ -58,6 +59,10 @@ def send_message(case_id: uuid.UUID, body: str, uploads: list[Upload], keep_meta
     case = _case(case_id)
     if not body.strip():
         raise TransitionRefused(gettext("Write your message first."))
+    if not may_write(case):
+        raise TransitionRefused(gettext("Your case is closed, so nobody reads messages here any more. "
+                                        "If something has happened since, report it below: a new, "
+                                        "linked report opens at once."))
     cipher = cipher_for(case)
     message = Message(id=uuid.uuid4(), case_id=case.id, author_kind="complainant",
                       created_at=datetime.now(timezone.utc))
@@ -66,7 +71,7 @@ def send_message(case_id: uuid.UUID, body: str, uploads: list[Upload], keep_meta
     db.session.flush()
     stored = commit_with_files(case, cipher, uploads, keep_metadata, lambda files: auditing.record(
         "message.complainant", case_id=case.id, actor=auditing.COMPLAINANT,
-        detail={"message": str(message.id), "files": files}), message.id)
+        detail={"message": str(message.id), "files": len(files)}), message.id)
     return SentMessage(message, stored)
 
 
@@ -78,6 +83,25 @@ def mark_read(case_id: uuid.UUID) -> None:
             Message.internal.is_(False), Message.read_at.is_(None))).scalars():
         message.read_at = now
     db.session.commit()
+
+
+def answer_mediation(case_id: uuid.UUID, consent: bool) -> Case:
+    """Accept or decline the mediation proposed (through casework, as the officer records it)."""
+    from .casework import complainant_mediation_answer
+
+    return complainant_mediation_answer(_case(case_id), consent)
+
+
+def set_reply_notice(case_id: uuid.UUID, address: str, language: str) -> None:
+    from . import reply_notice
+
+    reply_notice.set_contact(_case(case_id), address, language)
+
+
+def remove_reply_notice(case_id: uuid.UUID) -> None:
+    from . import reply_notice
+
+    reply_notice.remove_contact(_case(case_id))
 
 
 def withdraw(case_id: uuid.UUID, reason: str) -> Case:

@@ -23,6 +23,7 @@ from . import auditing, exclusions
 from .case_access import new_case_key
 # Upload, FileRefused and StoreUnavailable live with the file handling; views know them here.
 from .evidence import FileRefused, StoreUnavailable, StoredFile, Upload, store_files  # noqa: F401
+from .track_sessions import handoff_row
 from .transitions import initial_deadlines
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -74,7 +75,10 @@ def _reference(now: datetime) -> str:
     return f"C-{now:%Y}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
-def file_complaint(report: Report) -> Filed:
+def file_complaint(report: Report, handoff_token: str | None = None) -> Filed:
+    """File the report. With ``handoff_token`` the receipt (and the names of files that could
+    not be fully cleaned) waits, sealed, for the page that shows it once (track_sessions), in
+    the same transaction as the case."""
     now = report.received_at or datetime.now(timezone.utc)
     if profile().category(report.category) is None:
         raise ValueError("unknown category")
@@ -121,10 +125,16 @@ def file_complaint(report: Report) -> Filed:
         record_registration(case, cipher, report)
     actor = (f"user:{report.registered_by_id}" if report.registered_by_id is not None
              else auditing.COMPLAINANT)
-    stored = commit_with_files(case, cipher, report.files, report.keep_metadata, lambda files: auditing.record(
-        "case.submit", case_id=case_id, actor=actor,
-        detail={"reference": case.reference, "category": case.category, "channel": case.channel,
-                "files": files}))
+
+    def record(stored: list[StoredFile]) -> None:
+        if handoff_token:
+            db.session.add(handoff_row(handoff_token, receipt,
+                                       [f.filename for f in stored if not f.fully_cleaned]))
+        auditing.record("case.submit", case_id=case_id, actor=actor,
+                        detail={"reference": case.reference, "category": case.category,
+                                "channel": case.channel, "files": len(stored)})
+
+    stored = commit_with_files(case, cipher, report.files, report.keep_metadata, record)
     return Filed(case_id, case.reference, receipt, tuple(stored))
 
 
@@ -138,13 +148,14 @@ def record_registration(case: Case, cipher: FieldCipher, report: Report) -> None
 
 
 def commit_with_files(case: Case, cipher: FieldCipher, uploads: list[Upload], keep_metadata: bool,
-                      record: Callable[[int], object], message_id: uuid.UUID | None = None) -> list[StoredFile]:
+                      record: Callable[[list[StoredFile]], object],
+                      message_id: uuid.UUID | None = None) -> list[StoredFile]:
     """Store the complainant's files, write the audit entry and commit, or undo all of it:
     roll back and remove every file already written."""
     stored: list[StoredFile] = []
     try:
         stored = store_files(case, cipher, uploads, keep_metadata, "complainant", message_id)
-        record(len(stored))
+        record(stored)
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -86,7 +86,9 @@ def staff_nav() -> list[tuple[str, str]]:
 
 def register_filters(app: Flask) -> None:
     """Plain-word labels for codes, and dates as people read them, in the visitor's language."""
-    from flask_babel import format_date, format_time, gettext
+    from flask_babel import format_time, get_locale, gettext
+
+    from ..i18n import long_date
 
     from .. import workflow
 
@@ -94,10 +96,10 @@ def register_filters(app: Flask) -> None:
     def date_filter(value, with_time: bool = False):  # type: ignore[no-untyped-def]
         if value is None:
             return ""
+        day = long_date(value, str(get_locale() or "en_GB"))
         if not with_time:
-            return format_date(value, "long")
-        return gettext("%(date)s, %(time)s UTC", date=format_date(value, "long"),
-                       time=format_time(value, "short"))
+            return day
+        return gettext("%(date)s, %(time)s UTC", date=day, time=format_time(value, "short"))
 
     @app.template_filter("state_label")
     def state_label(code: str) -> str:

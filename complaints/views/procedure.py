@@ -16,9 +16,8 @@ from .. import workflow
 from ..access import roles_required
 from ..forms.cases import ConfirmForm
 from ..forms.procedure import (FeedbackForm, HearingConfirmationForm, HearingForm,
-                               MinutesConfirmationForm, NoMeasureForm, PartyForm, PauseForm,
+                               NoMeasureForm, PartyForm, PauseForm,
                                ReceivedComplaintForm, StepDecisionForm)
-from ..access import public
 from ..instance import profile
 from ..services import confirmations, deadlines, feedback, hearings, parties, received
 from ..services.case_access import staff_case
@@ -219,23 +218,3 @@ def received_done():  # type: ignore[no-untyped-def]
     return render_template("cases/received_done.html", **once)
 
 
-# --- the complainant confirms the minutes of an oral report --------------------------------
-
-
-@bp.post("/track/minutes/<uuid:record_id>")
-@public
-def confirm_minutes(record_id):  # type: ignore[no-untyped-def]
-    from .public import _tracked_case_id
-
-    case_id = _tracked_case_id()
-    if case_id is None:
-        return redirect(url_for("public.track"))
-    form = MinutesConfirmationForm(prefix="minutes")
-    if form.validate_on_submit():
-        try:
-            hearings.confirm_minutes_by_complainant(case_id, record_id, form.remarks.data or "")
-        except CaseworkRefused as refusal:
-            flash(str(refusal), "error")
-        else:
-            flash(gettext("Thank you: you have confirmed the minutes of your report."), "success")
-    return redirect(url_for("public.track_case") + "#minutes")

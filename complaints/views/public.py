@@ -1,34 +1,41 @@
-"""Public pages that need no account: home, report, and following a case with its receipt.
+"""Public pages that need no account: home and reporting (following a case: views/track.py).
 
-Nothing here logs or stores the visitor's address; the receipt never appears in a URL, log
-or flash; the receipt page is shown once. A receipt opens the case for this browser session
-only, with a short idle timeout.
+Nothing here logs or stores the visitor's address; the receipt never appears in a URL, log,
+flash or cookie; the receipt page is shown once. A report refused for any reason (a missing
+choice, a file we can't take, the abuse control) comes back with everything typed in it and
+says what to do, and when.
 """
 from __future__ import annotations
 
-import time
-import uuid
+from flask import (Blueprint, Response, abort, current_app, flash, make_response, redirect,
+                   render_template, request, session, url_for)
+from flask_babel import force_locale, gettext
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   session, url_for)
-from flask_babel import gettext
-
-from .. import metadata, workflow
+from .. import metadata
 from ..access import public
-from ..translatable import N_
-from ..complainant_status import status_for
-from ..extensions import limiter
-from ..forms.report import (CheckinForm, ComplainantMessageForm, ReasonForm, ReportForm,
-                            RetaliationForm, RevealForm, TrackForm)
+from ..forms.report import ReportForm
+from ..i18n import BY_CODE, remember
 from ..instance import profile
-from ..services import followup, hearings, intake, outcomes
-from ..services.case_access import CaseNotFound, case_id_for_receipt, open_for_complainant, read_attachment
-from ..services.auditing import COMPLAINANT
-from .helpers import download_response, not_cleaned_notice, uploaded_files
+from ..extensions import db
+from ..services import abuse, intake, outcomes, track_sessions
+from ..translatable import N_
+from .helpers import uploaded_files
 
 bp = Blueprint("public", __name__)
 
-WRONG_RECEIPT = N_("We could not open a case with this code. Check it and try again.")
+REFUSALS = {
+    "too_early": N_("Your report is not sent yet. To protect this service from automated floods, a "
+                    "report can only be sent once its form has been open for a short while. Everything "
+                    "you wrote is still here: press \u201cSend my report\u201d again in %(seconds)s seconds."),
+    "busy": N_("Many reports are being sent without JavaScript right now, so yours is not sent yet. "
+               "Everything you wrote is still here: press \u201cSend my report\u201d again in about "
+               "%(minutes)s minutes."),
+    "renew": N_("Your report is not sent yet: the form's security check had to be renewed. Everything "
+                "you wrote is still here: press \u201cSend my report\u201d again."),
+    "shown": N_("This report was already sent a moment ago, and its receipt code was shown then. If you "
+               "could not write the code down, please send your report again."),
+}
+FILES_AGAIN = N_("Files can't be kept by the browser: choose them again before sending.")
 
 
 @bp.get("/")
@@ -46,6 +53,17 @@ def _report_form() -> ReportForm:
     return form
 
 
+def _render_report(form: ReportForm, status: int = 200, retry_after: int = 0) -> Response:
+    response = make_response(render_template(
+        "public/report.html", form=form, allowed=gettext(metadata.ALLOWED_NAMES),
+        max_mb=current_app.config["MAX_UPLOAD_MB"],
+        explanations={c.code: gettext(c.explanation) for c in profile().categories},
+        limitation_hint=outcomes.limitation_hint()), status)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 def _refusal_status(refusal: intake.FileRefused) -> int:
     """400 for a file we won't take; 503 when the store itself failed (our side)."""
     return 503 if isinstance(refusal, intake.StoreUnavailable) else 400
@@ -55,263 +73,114 @@ def _uploads(files) -> list[intake.Upload]:  # type: ignore[no-untyped-def]
     return [intake.Upload(name, stream) for name, _, stream in uploaded_files(files)]
 
 
+def _handoff_token(challenge: str | None) -> str:
+    """One token per report form and browser session: a second press of Send finds the
+    receipt of the first instead of filing the report twice."""
+    return track_sessions.handoff_token(abuse.handoff_key(), session.get("csrf_token", ""),
+                                        abuse.salt_of("report", challenge))
+
+
+def _report_data(form: ReportForm) -> intake.Report:
+    anonymous = form.identity.data == "anonymous"
+    channel = "on_behalf" if form.on_behalf.data else (
+        "online_anonymous" if anonymous else "online_identified")
+    return intake.Report(
+        category=form.category.data, narrative=form.narrative.data, wants=form.wants.data,
+        anonymous=anonymous, channel=channel, incident_when=form.incident_when.data or "",
+        last_incident_on=form.last_incident_on.data, ongoing=form.ongoing.data,
+        unit_group=form.unit_group.data or "", location=form.location.data or "",
+        respondent=form.respondent.data or "", respondent_rank_band=form.respondent_rank_band.data or "",
+        respondent_relation=form.respondent_relation.data or "",
+        respondent_sex=form.respondent_sex.data or "", witnesses=form.witnesses.data or "",
+        protection_requested=form.protection_needed.data == "yes",
+        protection_details=form.protection_details.data or "",
+        complainant_name=form.name.data or "", complainant_contact=form.contact.data or "",
+        complainant_sex=form.complainant_sex.data or "",
+        complainant_rank_band=form.complainant_rank_band.data or "",
+        excluded_other=form.excluded_other.data or "", keep_metadata=form.keep_metadata.data,
+        files=_uploads(form.files.data),
+    )
+
+
+def _new_challenge(form: ReportForm) -> None:
+    form.proof_challenge.data = abuse.challenge_for("report").token
+    form.proof_nonce.data = ""
+
+
+def _refused(form: ReportForm, verdict: abuse.Verdict) -> Response:
+    """The form again, everything typed in it, and when to send it."""
+    if verdict.reason in ("too_early", "busy"):
+        text = gettext(REFUSALS[verdict.reason], seconds=verdict.retry_after,
+                       minutes=max(1, (verdict.retry_after + 59) // 60))
+        status = 429
+    else:
+        text = gettext(REFUSALS["shown" if verdict.reason == "shown" else "renew"])
+        _new_challenge(form)
+        status = 400
+    if uploaded_files(form.files.data):
+        text += " " + gettext(FILES_AGAIN)
+    flash(text, "error")
+    return _render_report(form, status, verdict.retry_after)
+
+
 @bp.route("/report", methods=["GET", "POST"])
 @public
-@limiter.limit("10 per hour; 3 per minute", methods=["POST"])
 def report():  # type: ignore[no-untyped-def]
     form = _report_form()
-    status = 400
-    if form.validate_on_submit():
-        anonymous = form.identity.data == "anonymous"
-        channel = "on_behalf" if form.on_behalf.data else (
-            "online_anonymous" if anonymous else "online_identified")
-        data = intake.Report(
-            category=form.category.data, narrative=form.narrative.data, wants=form.wants.data,
-            anonymous=anonymous, channel=channel, incident_when=form.incident_when.data or "",
-            last_incident_on=form.last_incident_on.data, ongoing=form.ongoing.data,
-            unit_group=form.unit_group.data or "", location=form.location.data or "",
-            respondent=form.respondent.data or "", respondent_rank_band=form.respondent_rank_band.data or "",
-            respondent_relation=form.respondent_relation.data or "",
-            respondent_sex=form.respondent_sex.data or "", witnesses=form.witnesses.data or "",
-            protection_requested=form.protection_needed.data == "yes",
-            protection_details=form.protection_details.data or "",
-            complainant_name=form.name.data or "", complainant_contact=form.contact.data or "",
-            complainant_sex=form.complainant_sex.data or "",
-            complainant_rank_band=form.complainant_rank_band.data or "",
-            excluded_other=form.excluded_other.data or "", keep_metadata=form.keep_metadata.data,
-            files=_uploads(form.files.data),
-        )
-        try:
-            filed = intake.file_complaint(data)
-        except intake.FileRefused as refusal:
-            form.files.errors = [*form.files.errors, *refusal.messages[:-1], gettext(
-                "%(problem)s Nothing was sent yet: everything else you wrote is still here. Choose "
-                "your files again.", problem=refusal.messages[-1])]
-            status = _refusal_status(refusal)
-        else:
-            session.pop("track_case", None)
-            session["receipt_once"] = filed.receipt
-            session["not_cleaned_once"] = [f.filename for f in filed.files if not f.fully_cleaned]
-            return redirect(url_for(".report_sent"))
-    return render_template("public/report.html", form=form, allowed=gettext(metadata.ALLOWED_NAMES),
-                           max_mb=current_app.config["MAX_UPLOAD_MB"],
-                           explanations={c.code: gettext(c.explanation) for c in profile().categories},
-                           limitation_hint=outcomes.limitation_hint()), \
-        status if form.errors else 200
+    if request.method == "GET":
+        _new_challenge(form)
+        return _render_report(form)
+    if not form.validate_on_submit():  # a refusal for what was typed costs nothing
+        form.proof_challenge.data = abuse.renewed("report", form.proof_challenge.data)
+        return _render_report(form, 400)
+    token = _handoff_token(form.proof_challenge.data)
+    earlier = track_sessions.claim_handoff(token)  # a second press of Send waits for the first
+    if earlier == "waiting":
+        session["receipt_handoff"] = token
+        return redirect(url_for(".report_sent"))
+    if earlier != "claimed":
+        return _refused(form, abuse.Verdict(False, "shown" if earlier == "shown" else "invalid"))
+    verdict = abuse.admit("report", form.proof_challenge.data, form.proof_nonce.data)
+    if not verdict.accepted:
+        db.session.rollback()  # the claimed row goes: nothing written
+        return _refused(form, verdict)
+    try:
+        intake.file_complaint(_report_data(form), handoff_token=token)
+    except intake.FileRefused as refusal:  # every file refused is named, with why
+        form.files.errors = [*form.files.errors, *refusal.messages[:-1], gettext(
+            "%(problem)s Nothing was sent yet: everything else you wrote is still here. Choose "
+            "your files again.", problem=refusal.messages[-1])]
+        _new_challenge(form)  # the one sent was spent
+        return _render_report(form, _refusal_status(refusal))
+    track_sessions.close(session.pop("track", None))  # a case open on this device closes
+    session["receipt_handoff"] = token
+    return redirect(url_for(".report_sent"))
+
+
+@bp.post("/report/language/<code>")
+@public
+def report_language(code: str):  # type: ignore[no-untyped-def]
+    """The language menu of the report form sends the form here: the same form comes back in
+    the chosen language with everything typed in it (without JavaScript too)."""
+    language = BY_CODE.get(code)
+    if language is None:
+        abort(404)
+    with force_locale(language.locale):
+        form = _report_form()
+        if any(request.form.getlist("files")):  # the menu sends names only, never the files
+            flash(gettext(FILES_AGAIN), "warning")
+        response = _render_report(form)
+    return remember(response, language)
 
 
 @bp.get("/report/sent")
 @public
 def report_sent():  # type: ignore[no-untyped-def]
-    receipt = session.pop("receipt_once", None)
-    if receipt is None:
-        return redirect(url_for(".track"))
-    return render_template("public/receipt.html", receipt=receipt,
-                           not_cleaned=session.pop("not_cleaned_once", []))
+    handoff = track_sessions.take_receipt(session.pop("receipt_handoff", None))
+    if handoff is None:
+        return redirect(url_for("public.track"))
+    return render_template("public/receipt.html", receipt=handoff.receipt,
+                           not_cleaned=list(handoff.not_cleaned))
 
 
-# --- following a case --------------------------------------------------------------------
-
-
-def _tracked_case_id() -> uuid.UUID | None:
-    case_id, seen = session.get("track_case"), session.get("track_seen", 0)
-    if case_id is None:
-        return None
-    if time.time() - seen > current_app.config["TRACK_IDLE_MINUTES"] * 60:
-        session.pop("track_case", None)
-        flash(gettext("For your safety, your case was closed on this device after a few minutes without "
-              "activity. Enter your receipt again to continue."), "warning")
-        return None
-    session["track_seen"] = time.time()
-    return uuid.UUID(case_id)
-
-
-@bp.route("/track", methods=["GET", "POST"])
-@public
-@limiter.limit("5 per minute; 30 per hour", methods=["POST"])
-def track():  # type: ignore[no-untyped-def]
-    if request.method == "GET" and _tracked_case_id() is not None:
-        return redirect(url_for(".track_case"))
-    form = TrackForm()
-    if form.validate_on_submit():
-        case_id = case_id_for_receipt(form.receipt.data)
-        if case_id is None:
-            flash(gettext(WRONG_RECEIPT), "error")
-            return render_template("public/track_login.html", form=TrackForm(formdata=None)), 404
-        session.clear()  # no earlier state survives into the case session
-        session["track_case"] = str(case_id)
-        session["track_seen"] = time.time()
-        return redirect(url_for(".track_case"))
-    return render_template("public/track_login.html", form=form), 400 if form.errors else 200
-
-
-def _require_case() -> uuid.UUID:
-    case_id = _tracked_case_id()
-    if case_id is None:
-        abort(redirect(url_for(".track")))
-    return case_id
-
-
-@bp.get("/track/case")
-@public
-def track_case(message_form=None, retaliation_form=None, reveal_form=None, checkin_form=None,
-               status_code=200):  # type: ignore[no-untyped-def]
-    case_id = _require_case()
-    try:
-        content = open_for_complainant(case_id)
-        linked = [(child, open_for_complainant(child.id, "track linked"))
-                  for child in followup.linked_cases(case_id)]
-    except CaseNotFound:
-        session.pop("track_case", None)
-        return redirect(url_for(".track"))
-    followup.mark_read(case_id)
-    case = content.case
-    return render_template(
-        "public/track_case.html", content=content, case=case, status=status_for(case.state),
-        deadline=followup.next_deadline(case.id), linked=linked, status_for=status_for,
-        checkin=followup.due_checkin(case.id), can_withdraw=case.state in workflow.WITHDRAWABLE,
-        can_appeal=case.state == "appeal_window",
-        message_form=message_form or ComplainantMessageForm(formdata=None),
-        retaliation_form=retaliation_form or RetaliationForm(formdata=None),
-        reveal_form=reveal_form or RevealForm(formdata=None),
-        checkin_form=checkin_form or CheckinForm(formdata=None),
-        reason_form=ReasonForm(formdata=None), category=profile().category(case.category),
-        notice=_notice(content), outcome=outcomes.complainant_outcome(case),
-        minutes=hearings.minutes_for_complainant(case),
-    ), status_code
-
-
-def _notice(content):  # type: ignore[no-untyped-def]
-    case = content.case
-    if case.complainant_notice_enc is None:
-        return ""
-    from ..services.case_access import cipher_for
-
-    return cipher_for(case).open("cases", "complainant_notice_enc", case.id, case.complainant_notice_enc)
-
-
-@bp.post("/track/message")
-@public
-@limiter.limit("20 per hour")
-def track_message():  # type: ignore[no-untyped-def]
-    case_id = _require_case()
-    form = ComplainantMessageForm()
-    if form.validate_on_submit():
-        try:
-            sent = followup.send_message(case_id, form.body.data, _uploads(form.files.data),
-                                         form.keep_metadata.data)
-        except intake.FileRefused as refusal:
-            form.files.errors = [*form.files.errors, *refusal.messages[:-1], gettext(
-                "%(problem)s Your text is still here; choose the file again.", problem=refusal.messages[-1])]
-            return track_case(message_form=form, status_code=_refusal_status(refusal))
-        else:
-            flash(gettext("Your message was sent to the officer."), "success")
-            if sent.not_fully_cleaned:
-                flash(not_cleaned_notice(sent.not_fully_cleaned), "warning")
-            return redirect(url_for(".track_case") + "#messages")
-    return track_case(message_form=form, status_code=400)
-
-
-@bp.route("/track/withdraw", methods=["GET", "POST"])
-@public
-def track_withdraw():  # type: ignore[no-untyped-def]
-    case_id = _require_case()
-    form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            followup.withdraw(case_id, form.reason.data or "")
-        except workflow.TransitionRefused as refusal:
-            flash(gettext(str(refusal)), "error")
-        else:
-            flash(gettext("Your report is withdrawn."), "success")
-        return redirect(url_for(".track_case"))
-    return render_template("public/track_withdraw.html", form=form)
-
-
-@bp.post("/track/appeal")
-@public
-def track_appeal():  # type: ignore[no-untyped-def]
-    case_id = _require_case()
-    form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            followup.appeal(case_id, form.reason.data or "")
-        except workflow.TransitionRefused as refusal:
-            flash(gettext(str(refusal)), "error")
-        else:
-            flash(gettext("Your appeal was lodged. A second instance will review the decision."), "success")
-    return redirect(url_for(".track_case"))
-
-
-@bp.post("/track/retaliation")
-@public
-@limiter.limit("10 per hour")
-def track_retaliation():  # type: ignore[no-untyped-def]
-    case_id = _require_case()
-    form = RetaliationForm()
-    if form.validate_on_submit():
-        followup.report_retaliation(case_id, form.narrative.data)
-        flash(gettext("Thank you. A new, linked report was opened; you follow it here with the same code."),
-              "success")
-        return redirect(url_for(".track_case"))
-    return track_case(retaliation_form=form, status_code=400)
-
-
-@bp.post("/track/reveal")
-@public
-def track_reveal():  # type: ignore[no-untyped-def]
-    case_id = _require_case()
-    form = RevealForm()
-    if form.validate_on_submit():
-        try:
-            followup.reveal_identity(case_id, form.name.data, form.contact.data)
-        except workflow.TransitionRefused as refusal:
-            flash(gettext(str(refusal)), "error")
-        else:
-            flash(gettext("The officer now knows your name and how to reach you."), "success")
-        return redirect(url_for(".track_case"))
-    return track_case(reveal_form=form, status_code=400)
-
-
-@bp.post("/track/checkin/<uuid:checkin_id>")
-@public
-def track_checkin(checkin_id):  # type: ignore[no-untyped-def]
-    case_id = _require_case()
-    form = CheckinForm()
-    if form.validate_on_submit():
-        try:
-            linked = followup.answer_checkin(case_id, checkin_id, form.answer.data, form.details.data or "")
-        except workflow.TransitionRefused as refusal:
-            flash(gettext(str(refusal)), "error")
-        else:
-            flash(gettext("Thank you. A new, linked report was opened at once; an officer will "
-                          "contact you here.") if linked else gettext("Thank you for letting us know."),
-                  "success")
-        return redirect(url_for(".track_case"))
-    return track_case(checkin_form=form, status_code=400)
-
-
-@bp.post("/track/close")
-@public
-def track_close():  # type: ignore[no-untyped-def]
-    session.clear()
-    flash(gettext("Your case is closed on this device. Use your receipt to open it again."), "success")
-    return redirect(url_for(".home"))
-
-
-@bp.get("/track/files/<uuid:attachment_id>")
-@public
-def track_file(attachment_id):  # type: ignore[no-untyped-def]
-    case_id = _require_case()
-    from ..extensions import db
-    from ..models import Case
-
-    allowed = {case_id, *(c.id for c in followup.linked_cases(case_id))}
-    for candidate in allowed:
-        case = db.session.get(Case, candidate)
-        try:
-            view, chunks = read_attachment(case, attachment_id, actor=COMPLAINANT, include_staff_only=False)
-        except CaseNotFound:
-            continue
-        return download_response(view, chunks)
-    abort(404)
+from . import track  # noqa: E402,F401  (the follow-up routes live on this blueprint)

@@ -68,7 +68,7 @@ def file_a_report(page: Page, base: str) -> None:
     page.fill("#narrative", "My section leader makes remarks about my body in front of the others.")
     page.locator("input[name=wants][value=formal]").check()
     go(page, "form.report-form button[type=submit]")
-    MEMORY["receipt"] = page.locator(".receipt").inner_text().strip()
+    MEMORY["receipt"] = page.locator(".receipt").inner_text().replace("\n", "").strip()
 
 
 def statement_with_embedded_object() -> bytes:
@@ -99,6 +99,81 @@ def follow_the_report(page: Page, base: str) -> None:
     page.goto(f"{base}/track")
     page.fill("#receipt", MEMORY["receipt"])
     go(page, "form.stacked button[type=submit]")
+
+
+# Steps that move the complainant's case on as staff would (the officer's own pages are shot
+# separately): they act in the demo instance through the same services, in this process.
+APP: dict[str, object] = {}
+
+
+def staff_steps(steps: list[tuple[str, dict]]) -> None:
+    import uuid
+
+    from sqlalchemy import select
+
+    from complaints import create_app
+    from complaints.extensions import db
+    from complaints.models import Assignment, User
+    from complaints.services import transitions
+    from complaints.services.case_access import case_id_for_receipt
+
+    app = APP.setdefault("app", create_app({"INSTANCE": APP["instance"]}))
+    with app.test_request_context():  # type: ignore[attr-defined]
+        case_id = case_id_for_receipt(MEMORY["receipt"])
+        staff = {}
+        for capacity, username in (("intake", "demo-officer"), ("investigator", "demo-investigator"),
+                                   ("decision", "demo-decision"), ("appeal", "demo-appeal")):
+            user = db.session.execute(select(User).where(User.username == username)).scalar_one()
+            staff[capacity] = user
+            if not db.session.execute(select(Assignment).where(
+                    Assignment.case_id == case_id, Assignment.user_id == user.id)).first():
+                db.session.add(Assignment(id=uuid.uuid4(), case_id=case_id, user_id=user.id,
+                                          capacity=capacity))
+        db.session.commit()
+        by_action = {"submit_report": "investigator", "decide": "decision", "deliver": "decision",
+                     "decide_appeal": "appeal"}
+        for action, inputs in steps:
+            user = staff[by_action.get(action, "intake")]
+            transitions.perform(user, case_id, action, transitions.TransitionInputs(**inputs), None)
+
+
+def decision_reaches_the_complainant(page: Page, base: str) -> None:
+    staff_steps([("acknowledge", {}), ("open_investigation", {}),
+                 ("submit_report", {"reason": "Report of the investigation."}),
+                 ("decide", {"outcome": "substantiated", "reason": "Reasons for the record.",
+                             "complainant_notice": "The section leader receives a written warning "
+                                                   "and is moved to another platoon. You will not "
+                                                   "share duties with him."}),
+                 ("deliver", {})])
+    page.goto(f"{base}/track/case")
+    page.locator("#decided").scroll_into_view_if_needed()
+
+
+def typed_past_the_time_limit(page: Page, base: str) -> None:
+    import sqlite3
+
+    page.goto(f"{base}/track/case")
+    page.fill("#body", "I remembered the date of the exercise: it was on 12 October.")
+    database = sqlite3.connect(Path(APP["instance"]) / "complaints.db")  # type: ignore[arg-type]
+    database.execute("UPDATE track_sessions SET last_seen_at = datetime(last_seen_at, '-1 hour')")
+    database.commit()
+    database.close()
+    go(page, "form[action$='/track/message'] button[type=submit]")
+
+
+def mediation_offered(page: Page, base: str) -> None:
+    page.goto(f"{base}/report")
+    page.locator("input[name=category][value=MOBBING]").check()
+    page.fill("#narrative", "My superior shouts at me in front of the others and gives me the worst duties.")
+    page.locator("input[name=wants][value=informal]").check()
+    page.locator("input[name=identity][value=identified]").check()
+    page.fill("#name", "Ana Anić")
+    page.fill("#contact", "ana.anic@example.org")
+    go(page, "form.report-form button[type=submit]")
+    MEMORY["receipt"] = page.locator(".receipt").inner_text().replace("\n", "").strip()
+    staff_steps([("acknowledge", {}), ("propose_mediation", {})])
+    follow_the_report(page, base)
+    page.locator("#mediation").scroll_into_view_if_needed()
 
 
 def first_row(path: str) -> Step:
@@ -186,6 +261,9 @@ SHOTS: list[Shot] = [
     Shot("anonymous", file_a_report, "receipt.png"),
     Shot("anonymous", "/track", "track-login.png"),
     Shot("anonymous", follow_the_report, "track-case.png"),
+    Shot("anonymous", decision_reaches_the_complainant, "track-decision.png"),
+    Shot("anonymous", typed_past_the_time_limit, "track-time-out.png"),
+    Shot("anonymous", mediation_offered, "track-mediation.png"),
     Shot("anonymous", "/language/sq?next=/report", "report-form-sq.png"),
     Shot("anonymous", "/login", "login.png"),
     Shot("trust", "/consultations", "trust-consultations.png"),
@@ -335,6 +413,7 @@ def main(roles: list[str]) -> int:
         print("building the demo instance...")
         accounts = build_demo(instance)
         INVITATION["path"] = invite_newcomer(instance)
+        APP["instance"] = str(instance)
         port = free_port()
         server = serve(instance, port)
         try:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from complaints.extensions import db
 from complaints.models import AuditEntry, Case, User
-from tests.web.conftest import csrf_token
+from tests.web.conftest import csrf_token, form_fields
 
 INJECTIONS = [
     "' OR '1'='1", "' OR 1=1 --", "\" OR \"\"=\"", "'; DROP TABLE cases; --",
@@ -48,10 +48,9 @@ def test_every_filter_refuses_injection(app, world):
 def test_injection_in_the_receipt_and_sign_in_boxes(app, world, client):
     problems = []
     for value in INJECTIONS:
-        fresh = app.test_client()
-        token = csrf_token(fresh, "/track")
-        status = fresh.post("/track", data={"csrf_token": token, "receipt": value}).status_code
-        if status not in (400, 404, 429):
+        fresh = app.test_client()  # with a solved proof, so the value reaches the lookup
+        status = fresh.post("/track", data={**form_fields(fresh, "/track"), "receipt": value}).status_code
+        if status not in (400, 404):
             problems.append(f"/track receipt={value!r}: {status}")
         token = csrf_token(fresh, "/login")
         response = fresh.post("/login", data={"csrf_token": token, "username": value, "password": value})
@@ -90,8 +89,7 @@ def test_nul_characters_never_reach_the_database(app, world):
     assert world.staff.get("/cases?state=%00").status_code == 400
     assert world.staff.get("/audit?actor=a%00b").status_code == 400
     fresh = app.test_client()
-    token = csrf_token(fresh, "/track")
-    assert fresh.post("/track", data={"csrf_token": token, "receipt": "AB\x00CD"}).status_code == 404
+    assert fresh.post("/track", data={**form_fields(fresh, "/track"), "receipt": "AB\x00CD"}).status_code == 404
     token = csrf_token(fresh, "/login")
     assert fresh.post("/login", data={"csrf_token": token, "username": "every\x00one",
                                       "password": "x"}).status_code == 401

@@ -237,6 +237,10 @@ def complaints_env(instance: Path, database_url: str, redis_url: str | None,
         "COMPLAINTS_DATABASE_URL": database_url,
         "COMPLAINTS_RATELIMIT_STORAGE": redis_url or "memory://",
         "COMPLAINTS_TRUSTED_PROXIES": "1",   # the load client plays the reverse proxy
+        # Proofs of work the load client solves in milliseconds (a browser solves the
+        # production ones while a person writes); tests of the abuse control set their own.
+        "COMPLAINTS_REPORT_PROOF_BITS": "8",
+        "COMPLAINTS_TRACK_PROOF_BITS": "6",
         **extra,
     })
     return env

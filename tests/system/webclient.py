@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
 CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
-RECEIPT = re.compile(r'class="receipt"[^>]*>([^<]+)<')
+RECEIPT = re.compile(r'class="receipt"[^>]*>(.*?)</dd>', re.S)
+CHALLENGE = re.compile(r'name="proof_challenge" type="hidden" value="([^"]+)"')
 
 
 @dataclass
@@ -35,6 +36,21 @@ class Page:
         if not match:
             raise AssertionError(f"no CSRF token on the page (status {self.status})")
         return match.group(1)
+
+    def challenge(self) -> str:
+        match = CHALLENGE.search(self.text)
+        if not match:
+            raise AssertionError(f"no proof-of-work challenge on the page (status {self.status})")
+        return match.group(1)
+
+    def proof(self) -> dict[str, str]:
+        """The form's proof of work, solved as the browser's script does while a person writes."""
+        from complaints.proof import Challenge, solve
+
+        token = self.challenge()
+        _, purpose, issued, bits, salt, _ = token.split(".")
+        return {"proof_challenge": token,
+                "proof_nonce": solve(Challenge(purpose, int(issued), int(bits), salt, token))}
 
 
 @dataclass
@@ -108,26 +124,31 @@ def multipart(fields: dict[str, str] | list[tuple[str, str]],
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-def report_fields(token: str, narrative: str) -> dict[str, str]:
-    """The report form as a person filling it in anonymously would send it."""
+def report_fields(token: str, narrative: str, proof: dict[str, str] | None = None) -> dict[str, str]:
+    """The report form as a person filling it in anonymously would send it (``proof``: the
+    solved proof of work of the page the token came from)."""
     return {"csrf_token": token, "category": "SH_VERBAL", "narrative": narrative,
             "wants": "formal", "identity": "anonymous", "respondent_relation": "superior",
-            "protection_needed": "no", "unit_group": "land_forces", "respondent_rank_band": "nco"}
+            "protection_needed": "no", "unit_group": "land_forces", "respondent_rank_band": "nco",
+            **(proof or {})}
+
+
+def receipt_on(page: Page) -> str:
+    match = RECEIPT.search(page.text)
+    if not match:
+        raise AssertionError("no receipt on the receipt page")
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
 
 
 def file_report(browser: Browser, narrative: str, files: list[tuple[str, str, bytes]] = ()) -> str:
     """File one anonymous report; returns the receipt shown once."""
-    token = browser.get("/report").csrf()
-    sent = browser.post("/report", report_fields(token, narrative), files)
+    form = browser.get("/report")
+    sent = browser.post("/report", report_fields(form.csrf(), narrative, form.proof()), files)
     if sent.status != 302 or not sent.location.endswith("/report/sent"):
         raise AssertionError(f"report refused: {sent.status} {sent.text[:300]}")
-    receipt_page = browser.get("/report/sent")
-    match = RECEIPT.search(receipt_page.text)
-    if not match:
-        raise AssertionError("no receipt on the receipt page")
-    return match.group(1).strip()
+    return receipt_on(browser.get("/report/sent"))
 
 
 def open_case(browser: Browser, receipt: str) -> Page:
-    token = browser.get("/track").csrf()
-    return browser.post("/track", {"csrf_token": token, "receipt": receipt})
+    form = browser.get("/track")
+    return browser.post("/track", {"csrf_token": form.csrf(), "receipt": receipt, **form.proof()})

@@ -22,6 +22,31 @@ def csrf_token(client, path: str) -> str:
     return match.group(1)
 
 
+CHALLENGE = re.compile(r'name="proof_challenge" type="hidden" value="([^"]+)"')
+
+
+def solved_proof(page: str) -> dict[str, str]:
+    """The proof-of-work fields of a public form, solved as the browser's script would."""
+    from complaints.proof import Challenge, solve
+
+    match = CHALLENGE.search(page)
+    if match is None:
+        return {}  # a form without abuse control (the suite run against older code)
+    token = match.group(1)
+    _, purpose, issued, bits, salt, _ = token.split(".")
+    return {"proof_challenge": token,
+            "proof_nonce": solve(Challenge(purpose, int(issued), int(bits), salt, token))}
+
+
+def form_fields(client, path: str) -> dict[str, str]:
+    """CSRF token and solved proof of work of a public form (/report, /track)."""
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, f"no CSRF token on {path}"
+    return {"csrf_token": match.group(1), **solved_proof(page)}
+
+
 def fresh_code(app, username: str, secret: str) -> str:
     """A valid code the server has not accepted yet (steps it last accepted are refused)."""
     # The code may be one step old; near a step boundary it could be two steps old by the time

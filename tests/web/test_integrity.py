@@ -28,7 +28,7 @@ def test_swapped_ciphertexts_show_the_integrity_page_and_are_audited(app, staff_
 
 
 def test_a_flipped_bit_in_a_complainant_view_is_caught(app, client):
-    from tests.web.conftest import csrf_token
+    from tests.web.conftest import form_fields
     from tests.web.test_report import receipt_from, report_data
 
     receipt, _ = receipt_from(client, client.post("/report", data=report_data(client)))
@@ -38,6 +38,6 @@ def test_a_flipped_bit_in_a_complainant_view_is_caught(app, client):
         blob[-1] ^= 1
         case.narrative_enc = bytes(blob)
         db.session.commit()
-    client.post("/track", data={"csrf_token": csrf_token(client, "/track"), "receipt": receipt})
+    client.post("/track", data={**form_fields(client, "/track"), "receipt": receipt})
     response = client.get("/track/case")
     assert response.status_code == 409 and "could not be verified" in response.get_data(as_text=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import time
 from pathlib import Path
 
 from sqlalchemy import select
@@ -11,13 +12,13 @@ from sqlalchemy import select
 from complaints.crypto import normalise_receipt
 from complaints.extensions import db
 from complaints.models import Attachment, AuditEntry, Case, CaseExclusion
-from tests.web.conftest import csrf_token
+from tests.web.conftest import form_fields
 
 CANARY = "CANARY-intake-5b1d"
 
 
 def report_data(client, **overrides):
-    data = {"csrf_token": csrf_token(client, "/report"), "category": "SH_VERBAL",
+    data = {**form_fields(client, "/report"), "category": "SH_VERBAL",
             "narrative": f"He kept commenting on my body. {CANARY}", "wants": "formal",
             "identity": "anonymous", "respondent_relation": "superior", "protection_needed": "no",
             "unit_group": "land_forces", "respondent_rank_band": "nco"}
@@ -25,12 +26,20 @@ def report_data(client, **overrides):
     return data
 
 
+RECEIPT = re.compile(r'class="receipt"[^>]*>(.*?)</dd>', re.S)
+
+
+def receipt_in(page: str) -> str:
+    """The receipt as the page shows it (its groups of four are kept whole in spans)."""
+    match = RECEIPT.search(page)
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
+
+
 def receipt_from(client, response):
     assert response.status_code == 302 and response.headers["Location"].endswith("/report/sent")
     page = client.get("/report/sent")
     assert page.headers["Cache-Control"] == "no-store"
-    match = re.search(r'class="receipt"[^>]*>([^<]+)<', page.get_data(as_text=True))
-    return match.group(1).strip(), page
+    return receipt_in(page.get_data(as_text=True)), page
 
 
 def test_anonymous_report_gives_a_receipt_shown_once(app, client):
@@ -71,8 +80,7 @@ def test_missing_required_fields_are_named(client):
 def test_html_and_control_characters_are_harmless(app, client):
     nasty = "<script>alert('x')</script>\x00\x07 text\u202e"
     receipt, _ = receipt_from(client, client.post("/report", data=report_data(client, narrative=nasty)))
-    token = csrf_token(client, "/track")
-    client.post("/track", data={"csrf_token": token, "receipt": receipt})
+    client.post("/track", data={**form_fields(client, "/track"), "receipt": receipt})
     page = client.get("/track/case").get_data(as_text=True)
     assert "<script>alert" not in page and "&lt;script&gt;" in page
     assert "\x00" not in page and "\u202e" not in page
@@ -138,12 +146,23 @@ def test_on_behalf_needs_consent(client):
 def test_nothing_about_the_complainant_is_logged(app, client, caplog):
     with caplog.at_level(logging.DEBUG):
         receipt, _ = receipt_from(client, client.post("/report", data=report_data(client)))
-        client.post("/track", data={"csrf_token": csrf_token(client, "/track"), "receipt": receipt})
+        client.post("/track", data={**form_fields(client, "/track"), "receipt": receipt})
         client.get("/track/case")
     assert CANARY not in caplog.text and receipt not in caplog.text and "127.0.0.1" not in caplog.text
 
 
-def test_report_form_works_without_javascript(client):
+def test_report_form_works_without_javascript(client, monkeypatch):
+    # The page now carries scripts (the proof of work, drafts), as files from this site only;
+    # without them a report is still accepted once its form has been open for a short while.
     page = client.get("/report").get_data(as_text=True)
-    assert "<script" not in page and 'enctype="multipart/form-data"' in page
-    assert "staying anonymous" in page
+    assert 'enctype="multipart/form-data"' in page and "staying anonymous" in page
+    scripts = re.findall(r"<script[^>]*>", page)
+    assert scripts and all(re.fullmatch(r'<script src="/static/js/[a-z-]+\.js" defer>', tag) for tag in scripts)
+    data = {**report_data(client), "proof_nonce": ""}  # what a browser without JavaScript sends
+    early = client.post("/report", data=data)
+    assert early.status_code == 429 and CANARY in early.get_data(as_text=True)
+    assert 0 < int(early.headers["Retry-After"]) <= client.application.config["NOJS_REPORT_WAIT_SECONDS"] + 1
+    later = time.time() + client.application.config["NOJS_REPORT_WAIT_SECONDS"] + 1
+    monkeypatch.setattr("complaints.services.abuse.time.time", lambda: later)
+    receipt, _ = receipt_from(client, client.post("/report", data=data))
+    assert normalise_receipt(receipt) == receipt
