@@ -153,8 +153,10 @@ def record_mediation_consent(user: Any, case_id: uuid.UUID | str, party: str,
 def complainant_mediation_answer(case: Case, consent: bool) -> Case:
     """The complainant accepts or declines mediation on their own page, before the
     proposal's deadline; the officer sees the answer as if they had recorded it."""
+    # While mediation is proposed, the clock that runs is the parties' time to agree on it
+    # (Serbia Art. 15: 3 days from the proposal; workflow.CLOCKS "mediator_selection").
     deadline = db.session.execute(select(Deadline).where(
-        Deadline.case_id == case.id, Deadline.kind == "mediation_proposal",
+        Deadline.case_id == case.id, Deadline.kind == "mediator_selection",
         Deadline.met_at.is_(None)).order_by(Deadline.due_at.desc()).limit(1)).scalar_one_or_none()
     if case.state == "mediation_proposed" and deadline is not None and deadline.due_at < _now():
         raise CaseworkRefused(gettext("The time to answer the proposal has passed. If you still want "

@@ -150,7 +150,7 @@ def _routes(case: Case, transitions: list[Transition]) -> list[Route]:
 def _mediation(case: Case, now: datetime) -> Mediation | None:
     if case.state != "mediation_proposed":
         return None
-    due = _open_due(case.id, "mediation_proposal")
+    due = _open_due(case.id, "mediator_selection")  # the parties' time to answer the proposal
     return Mediation(due=due, answered_at=case.mediation_complainant_answered_at,
                      consent=case.mediation_complainant_consent,
                      open=due is None or due >= now)

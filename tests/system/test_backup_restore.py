@@ -23,6 +23,7 @@ from complaints import create_app
 from complaints.extensions import db
 from complaints.models import Case, DataKey
 from tests.conftest import PG_URL, _pg_admin_engine
+from tests.web.conftest import form_fields
 
 NARRATIVES = ("BACKUP-CANARY-1 he follows me to the car park.",
               "BACKUP-CANARY-2 my shifts were cut after I refused.")
@@ -65,7 +66,7 @@ def file_reports(app) -> list[str]:
     client, receipts = app.test_client(), []
     for narrative in NARRATIVES:
         response = client.post("/report", content_type="multipart/form-data", data={
-            "csrf_token": csrf(client.get("/report").get_data(as_text=True)),
+            **form_fields(client, "/report"),
             "category": "SH_VERBAL", "narrative": narrative, "wants": "formal",
             "identity": "anonymous", "protection_needed": "no",
             "files": [(io.BytesIO(b"BACKUP-FILE " + narrative.encode()), "evidence.txt")]})
@@ -77,8 +78,8 @@ def file_reports(app) -> list[str]:
 
 def opens_with_receipt(app, receipt: str, narrative: str) -> bool:
     client = app.test_client()
-    page = client.post("/track", data={"csrf_token": csrf(client.get("/track").get_data(as_text=True)),
-                                       "receipt": receipt}, follow_redirects=True)
+    page = client.post("/track", data={**form_fields(client, "/track"), "receipt": receipt},
+                       follow_redirects=True)
     body = page.get_data(as_text=True)
     return page.status_code == 200 and narrative in body and "evidence.txt" in body
 

@@ -108,12 +108,12 @@ def test_previous_release_upgrades_and_opens_everything(old_release_database, tm
 
     # A complainant of the old release still follows their case with the old receipt,
     # and reads what they wrote and the file they sent.
+    from tests.web.conftest import form_fields
+
     client = app.test_client()
     for filed in document["reports"]:
-        page = client.get("/track").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        opened = client.post("/track", data={"csrf_token": token, "receipt": filed["receipt"]},
-                             follow_redirects=True)
+        opened = client.post("/track", data={**form_fields(client, "/track"),
+                                             "receipt": filed["receipt"]}, follow_redirects=True)
         body = opened.get_data(as_text=True)
         assert opened.status_code == 200 and filed["narrative"] in body, body[:400]
         assert filed["file"] in body

@@ -46,8 +46,9 @@ def test_an_oral_complaint_from_last_week_runs_its_clocks_from_then(app, staff_c
     assert officer.get(f"/cases/{case_id}").status_code == 404, "the recorder is not assigned"
 
     complainant = app.test_client()
-    token = csrf_token(complainant, "/track")
-    complainant.post("/track", data={"csrf_token": token, "receipt": receipt})
+    from tests.web.test_track import open_case
+
+    open_case(complainant, receipt)
     page = complainant.get("/track/case").get_data(as_text=True)
     assert "minutes-canary" in page and "I have read the minutes and confirm them" in page
     token = csrf_token(complainant, "/track/case")
