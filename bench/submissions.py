@@ -1,105 +1,272 @@
-"""Anonymous submission throughput and latency, against the floor, in the same run.
+"""Anonymous submissions: this code against an earlier commit and against the floor, in the
+same run, on the same machine state.
 
-Both apps run under gunicorn with the same settings and worker count, on the same durable
-PostgreSQL; complaints also has its limiter in Redis. Each report form is fetched first
-(untimed: it gives the session cookie and CSRF token), then all POSTs are fired at the
-given concurrency and timed. The floor does the same insert with nothing else.
+Every app runs under gunicorn with the shipped settings and the same worker count, on one
+durable PostgreSQL (fsync on), with its own database and its own Redis database. Two flows
+are timed, in alternating rounds (the order turns each round, so no app always goes first):
 
-    .venv/bin/python -m bench.submissions [--reports 600] [--concurrency 8] [--workers 3]
+- **whole**: what a person does: GET /report (session cookie, CSRF token, proof-of-work
+  challenge), solve the proof as the browser does while the person writes, POST the form as
+  multipart/form-data; the time runs from the GET to the POST's redirect to the receipt.
+- **post**: the forms are fetched first (untimed), then only the POSTs are timed; the floor
+  (bench/floor_app.py, a bare Flask + SQLAlchemy insert) answers the same POST.
+
+Every client has its own address (X-Forwarded-For through the trusted-proxy setting), so
+nothing is counted per address; the abuse control (proof of work, spent once, in Redis) is
+on, as in production. At the end the stored cases of each database are counted: they must
+equal the accepted submissions.
+
+    .venv/bin/python -m bench.submissions [--baseline REF] [--reports 1200] [--rounds 4]
+                                          [--concurrency 8] [--workers 2]
+
+``--baseline REF`` exports that commit (``git archive``) into a temporary folder and serves
+it beside this tree's code, each with its own instance, keys and database.
 """
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from typing import Callable
 
 from bench.harness import (Gunicorn, Postgres, Redis, complaints_env, machine, memory_per_worker,
                            prepare_instance, summary)
 from tests.system.load import visitor_address
-from tests.system.webclient import Browser, report_fields
+from tests.system.webclient import Browser, Page, multipart, report_fields
 
+REPOSITORY = Path(__file__).resolve().parent.parent
 NARRATIVE = ("He kept commenting on my body in front of the platoon and touched my shoulder "
              "when nobody was looking. It happened at the depot, three times in May. ") * 4
 
 
-def timed_posts(jobs, concurrency: int):  # type: ignore[no-untyped-def]
-    """Run (browser, path, fields) jobs at once; returns (latencies, wall seconds, statuses)."""
-    def post(job):  # type: ignore[no-untyped-def]
-        browser, path, fields = job
-        page = browser.post(path, fields)
-        return page.seconds, page.status
+def post_form(browser: Browser, path: str, fields: dict[str, str]) -> Page:
+    """POST as the browser sends the report form: multipart/form-data (no file chosen)."""
+    body, content_type = multipart(fields, [])
+    return browser.request("POST", path, body, {"Content-Type": content_type})
 
+
+def filled_form(browser: Browser) -> dict[str, str]:
+    form = browser.get("/report")
+    if form.status != 200:
+        raise AssertionError(f"GET /report answered {form.status}")
+    return report_fields(form.csrf(), NARRATIVE + uuid.uuid4().hex, form.proof())
+
+
+# --- one visitor's work, timed --------------------------------------------------------------
+
+Job = Callable[[], "tuple[float, int]"]
+
+
+def whole_flow(base: str, number: int) -> Job:
+    def run() -> tuple[float, int]:
+        browser = Browser(base, forwarded_for=visitor_address(number))
+        started = time.perf_counter()
+        sent = post_form(browser, "/report", filled_form(browser))
+        return time.perf_counter() - started, sent.status
+    return run
+
+
+def prepared_post(base: str, number: int, path: str = "/report") -> Job:
+    """The form fetched now (untimed); the returned job times the POST alone."""
+    browser = Browser(base, forwarded_for=visitor_address(number))
+    fields = filled_form(browser) if path == "/report" else report_fields("", NARRATIVE + uuid.uuid4().hex)
+
+    def run() -> tuple[float, int]:
+        sent = post_form(browser, path, fields)
+        return sent.seconds, sent.status
+    return run
+
+
+@dataclass
+class Figures:
+    latencies: list[float] = field(default_factory=list)
+    wall: float = 0.0
+    accepted: int = 0
+    refused: int = 0
+    worker_cpu: float = 0.0
+    client_cpu: float = 0.0
+
+    def rate(self) -> float:
+        return len(self.latencies) / self.wall if self.wall else 0.0
+
+
+def worker_cpu_seconds(server: Gunicorn) -> float:
+    """User and system CPU of the server's workers so far (their children included)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in server.worker_pids():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # a worker recycled meanwhile
+            continue
+        total += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+    return total / ticks
+
+
+def run_round(jobs: list[Job], concurrency: int, server: Gunicorn, figures: Figures) -> None:
+    cpu_before, client_before = worker_cpu_seconds(server), time.process_time()
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        results = list(pool.map(post, jobs))
-    wall = time.perf_counter() - started
-    return [r[0] for r in results], wall, [r[1] for r in results]
+        results = list(pool.map(lambda job: job(), jobs))
+    figures.wall += time.perf_counter() - started
+    figures.worker_cpu += worker_cpu_seconds(server) - cpu_before
+    figures.client_cpu += time.process_time() - client_before
+    figures.latencies += [seconds for seconds, _ in results]
+    figures.accepted += sum(status == 302 for _, status in results)
+    figures.refused += sum(status != 302 for _, status in results)
 
 
-def complaints_jobs(base: str, count: int, offset: int):  # type: ignore[no-untyped-def]
-    jobs = []
-    for n in range(count):
-        browser = Browser(base, forwarded_for=visitor_address(offset + n))
-        form = browser.get("/report")  # untimed, with its proof of work (solved while writing)
-        jobs.append((browser, "/report", report_fields(form.csrf(), NARRATIVE + uuid.uuid4().hex,
-                                                       form.proof())))
-    return jobs
+# --- the apps ---------------------------------------------------------------------------------
 
 
-def floor_jobs(base: str, count: int):  # type: ignore[no-untyped-def]
-    return [(Browser(base), "/submit", report_fields("", NARRATIVE + uuid.uuid4().hex)) for _ in range(count)]
+def export_commit(ref: str, into: Path) -> str:
+    """``git archive`` of ``ref`` unpacked into ``into``; returns the commit's short hash."""
+    commit = subprocess.run(["git", "rev-parse", "--short", f"{ref}^{{commit}}"], cwd=REPOSITORY,
+                            check=True, capture_output=True, text=True).stdout.strip()
+    archive = subprocess.run(["git", "archive", "--format=tar", commit], cwd=REPOSITORY,
+                             check=True, capture_output=True).stdout
+    into.mkdir(parents=True)
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return commit
+
+
+def serves_from(env: dict[str, str], cwd: Path | None) -> str:
+    """Where ``complaints`` is imported from with this environment (the check that the
+    baseline really runs its own code)."""
+    return subprocess.run([sys.executable, "-c",
+                           "import complaints; print(complaints.__file__)"], env=env, cwd=cwd,
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+def count_cases(url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text("SELECT count(*) FROM cases")).scalar_one())
+    finally:
+        engine.dispose()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--reports", type=int, default=600)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--baseline", metavar="REF", help="an earlier commit to run alternately with this code")
+    parser.add_argument("--reports", type=int, default=1200, help="per app and flow")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds")
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of each")
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-fsync", action="store_true",
                         help="diagnosis only: PostgreSQL without fsync (not a production figure)")
     args = parser.parse_args()
 
-    import tempfile
-    from pathlib import Path
-
     root = Path(tempfile.mkdtemp(prefix="complaints-bench-"))
-    with Postgres(durable=not args.no_fsync) as pg, Redis() as redis:
-        url = pg.create_database("complaints_bench")
-        floor_url = pg.create_database("floor_bench")
-        env = complaints_env(root / "instance", url, redis.url)
-        prepare_instance(env)
-        floor_env = {**env, "FLOOR_DATABASE_URL": floor_url}
-        with Gunicorn(env, args.workers, root) as app, \
-                Gunicorn(floor_env, args.workers, root, app="bench.floor_app:app") as floor:
-            # Warm-up: every worker imports, connects and renders once.
-            timed_posts(complaints_jobs(app.base, 30, 10_000_000), args.concurrency)
-            timed_posts(floor_jobs(floor.base, 30), args.concurrency)
+    baseline_tree = root / "baseline-src"
+    baseline_commit = export_commit(args.baseline, baseline_tree) if args.baseline else ""
+    this_commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPOSITORY,
+                                 capture_output=True, text=True).stdout.strip()
+    try:
+        with Postgres(durable=not args.no_fsync) as pg, Redis() as redis:
+            apps: dict[str, tuple[dict[str, str], Path | None]] = {}
+            urls: dict[str, str] = {}
+            for number, (name, tree) in enumerate([("this", None), ("baseline", baseline_tree)]):
+                if name == "baseline" and not args.baseline:
+                    continue
+                urls[name] = pg.create_database(f"bench_{name}")
+                env = complaints_env(root / f"instance-{name}", urls[name],
+                                     redis.url.rsplit("/", 1)[0] + f"/{number}")
+                if tree is not None:
+                    env["PYTHONPATH"] = str(tree)
+                    where = serves_from(env, tree)
+                    if not where.startswith(str(tree)):
+                        raise SystemExit(f"the baseline would import {where}, not its own code")
+                prepare_instance(env, cwd=tree)
+                apps[name] = (env, tree)
+            floor_env = {**apps["this"][0], "FLOOR_DATABASE_URL": pg.create_database("bench_floor")}
 
-            per_round = args.reports // args.rounds
-            results = {"complaints": ([], 0.0), "floor": ([], 0.0)}
-            refused = 0
-            for round_number in range(args.rounds):
-                jobs = complaints_jobs(app.base, per_round, round_number * per_round)
-                latencies, wall, statuses = timed_posts(jobs, args.concurrency)
-                refused += sum(s != 302 for s in statuses)
-                results["complaints"] = (results["complaints"][0] + latencies, results["complaints"][1] + wall)
-                latencies, wall, statuses = timed_posts(floor_jobs(floor.base, per_round), args.concurrency)
-                refused += sum(s != 302 for s in statuses)
-                results["floor"] = (results["floor"][0] + latencies, results["floor"][1] + wall)
+            servers = {name: Gunicorn(env, args.workers, root, cwd=tree) for name, (env, tree) in apps.items()}
+            servers["floor"] = Gunicorn(floor_env, args.workers, root, app="bench.floor_app:app")
+            try:
+                for server in servers.values():
+                    server.start()
+                measure(args, servers, urls, baseline_commit, this_commit)
+            finally:
+                for server in servers.values():
+                    server.stop()
+    finally:
+        import shutil
 
-            print(f"machine: {machine()}")
-            print(f"set-up: gunicorn {args.workers} sync workers per app, PostgreSQL and "
-                  f"Redis on loopback{' (fsync OFF)' if args.no_fsync else ''}, {args.concurrency} concurrent clients, {per_round * args.rounds} "
-                  f"reports per app in {args.rounds} alternating rounds; refused: {refused}")
-            rates = {}
-            for name, (latencies, wall) in results.items():
-                rates[name] = len(latencies) / wall
-                print(f"{name:>10}: {rates[name]:6.1f} submissions/s  {summary(latencies)}")
-            print(f"complaints / floor throughput: {rates['complaints'] / rates['floor']:.0%} (target >= 60%)")
-            print(f"complaints memory: {memory_per_worker(app)}")
-            print(f"floor memory:      {memory_per_worker(floor)}")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, servers: dict[str, Gunicorn], urls: dict[str, str],
+            baseline_commit: str, this_commit: str) -> None:
+    apps = [name for name in servers if name != "floor"]
+    # Warm-up: every worker imports, connects and renders each page once.
+    for name in apps:
+        run_round([whole_flow(servers[name].base, 9_000_000 + n) for n in range(40)],
+                  args.concurrency, servers[name], Figures())
+    run_round([prepared_post(servers["floor"].base, n, "/submit") for n in range(40)],
+              args.concurrency, servers["floor"], Figures())
+
+    per_round = args.reports // args.rounds
+    whole = {name: Figures() for name in apps}
+    post = {name: Figures() for name in [*apps, "floor"]}
+    visitor = 0
+    for round_number in range(args.rounds):
+        order = apps if round_number % 2 == 0 else list(reversed(apps))
+        for name in order:
+            jobs = [whole_flow(servers[name].base, visitor + n) for n in range(per_round)]
+            visitor += per_round
+            run_round(jobs, args.concurrency, servers[name], whole[name])
+        for name in [*order, "floor"]:
+            path = "/submit" if name == "floor" else "/report"
+            jobs = [prepared_post(servers[name].base, visitor + n, path) for n in range(per_round)]
+            visitor += per_round
+            run_round(jobs, args.concurrency, servers[name], post[name])
+
+    label = {"this": f"this ({this_commit})", "baseline": f"baseline ({baseline_commit})", "floor": "floor"}
+    print(f"machine: {machine()}; load average before the last round: {os.getloadavg()[0]:.1f}")
+    print(f"set-up: gunicorn {args.workers} sync workers per app, PostgreSQL 15 "
+          f"({'fsync OFF' if args.no_fsync else 'fsync on'}) and Redis on loopback, "
+          f"{args.concurrency} concurrent clients, {per_round * args.rounds} submissions per app "
+          f"and flow in {args.rounds} alternating rounds")
+    print("\nwhole submission (GET the form, solve the proof, POST multipart; timed end to end):")
+    for name in apps:
+        print(report_line(label[name], whole[name]))
+    print("\nPOST only (forms fetched beforehand):")
+    for name in [*apps, "floor"]:
+        print(report_line(label[name], post[name]))
+    if "baseline" in whole:
+        print(f"\nwhole submission, this / baseline: {whole['this'].rate() / whole['baseline'].rate():.2f}x "
+              f"(target >= 2x)")
+        print(f"POST only, baseline / floor: {post['baseline'].rate() / post['floor'].rate():.0%}")
+    print(f"POST only, this / floor: {post['this'].rate() / post['floor'].rate():.0%} (target >= 50%)")
+    print()
+    for name in apps:
+        stored = count_cases(urls[name])
+        accepted = whole[name].accepted + post[name].accepted + 40  # the warm-up's too
+        print(f"{label[name]}: {stored} cases stored, {accepted} submissions accepted"
+              f"{'' if stored == accepted else '  MISMATCH'}")
+    for name, server in servers.items():
+        print(f"{label[name]} memory: {memory_per_worker(server)}")
+
+
+def report_line(name: str, figures: Figures) -> str:
+    count = len(figures.latencies) or 1
+    return (f"  {name:>22}: {figures.rate():6.1f}/s  {summary(figures.latencies)}  refused {figures.refused}  "
+            f"worker CPU {figures.worker_cpu / count * 1000:4.1f} ms, client CPU "
+            f"{figures.client_cpu / count * 1000:4.1f} ms per submission")
 
 
 if __name__ == "__main__":

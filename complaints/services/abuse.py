@@ -93,15 +93,25 @@ BASE_BITS = {"report": "REPORT_PROOF_BITS", "track": "TRACK_PROOF_BITS"}
 def forms_served(purpose: str, now: float) -> int:
     """Forms of this kind served in the last ten minutes, this one included: the current
     window's count plus the share of the previous window still inside the ten minutes (so a
-    flood gets no cheap forms when a window turns). Two round trips, on GET only."""
+    flood gets no cheap forms when a window turns). One round trip: the previous window's
+    count no longer changes once it has ended, so each worker reads it once per window."""
     index = int(now // PRESSURE_WINDOW)
     current = _incr(f"forms:{purpose}:{index}", 2 * PRESSURE_WINDOW)
-    try:
-        previous = limiter.storage.get(f"{PREFIX}forms:{purpose}:{index - 1}")
-    except Exception:
-        previous = _memory().get(f"{PREFIX}forms:{purpose}:{index - 1}")
     share = 1 - (now % PRESSURE_WINDOW) / PRESSURE_WINDOW
-    return current + int(previous * share)
+    return current + int(_ended_window(purpose, index - 1) * share)
+
+
+def _ended_window(purpose: str, index: int) -> int:
+    """The count of forms served in a window that has ended, read from the storage once per
+    worker and window."""
+    ended: dict[str, tuple[int, int]] = current_app.extensions.setdefault("complaints.ended_windows", {})
+    if purpose not in ended or ended[purpose][0] != index:
+        key = f"{PREFIX}forms:{purpose}:{index}"
+        try:
+            ended[purpose] = (index, limiter.storage.get(key))
+        except Exception:  # Redis down: this worker's own count, asked again next time
+            return _memory().get(key)
+    return ended[purpose][1]
 
 
 def challenge_for(purpose: str, now: float | None = None) -> proof.Challenge:

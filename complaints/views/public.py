@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import (Blueprint, Response, abort, current_app, flash, make_response, redirect,
                    render_template, request, session, url_for)
 from flask_babel import force_locale, gettext
+from flask_wtf.csrf import generate_csrf
 
 from .. import metadata
 from ..access import public
@@ -19,6 +20,7 @@ from ..instance import profile
 from ..extensions import db
 from ..services import abuse, intake, outcomes, track_sessions
 from ..translatable import N_
+from . import form_pages
 from .helpers import uploaded_files
 
 bp = Blueprint("public", __name__)
@@ -53,12 +55,16 @@ def _report_form() -> ReportForm:
     return form
 
 
-def _render_report(form: ReportForm, status: int = 200, retry_after: int = 0) -> Response:
-    response = make_response(render_template(
+def _report_html(form: ReportForm, **context: object) -> str:
+    return render_template(
         "public/report.html", form=form, allowed=gettext(metadata.ALLOWED_NAMES),
         max_mb=current_app.config["MAX_UPLOAD_MB"],
         explanations={c.code: gettext(c.explanation) for c in profile().categories},
-        limitation_hint=outcomes.limitation_hint()), status)
+        limitation_hint=outcomes.limitation_hint(), **context)
+
+
+def _render_report(form: ReportForm, status: int = 200, retry_after: int = 0) -> Response:
+    response = make_response(_report_html(form), status)
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
     return response
@@ -102,6 +108,17 @@ def _report_data(form: ReportForm) -> intake.Report:
     )
 
 
+def _empty_report_page() -> str:
+    """The empty form: kept per language, this visitor's CSRF token and challenge put in."""
+    def render(slots: dict[str, str]) -> str:
+        form = _report_form()
+        form.proof_challenge.data = slots["proof_challenge"]
+        return _report_html(form, csrf_token=lambda: slots["csrf_token"])
+
+    return form_pages.page("report", render, {"csrf_token": generate_csrf(),
+                                              "proof_challenge": abuse.challenge_for("report").token})
+
+
 def _new_challenge(form: ReportForm) -> None:
     form.proof_challenge.data = abuse.challenge_for("report").token
     form.proof_nonce.data = ""
@@ -126,10 +143,9 @@ def _refused(form: ReportForm, verdict: abuse.Verdict) -> Response:
 @bp.route("/report", methods=["GET", "POST"])
 @public
 def report():  # type: ignore[no-untyped-def]
-    form = _report_form()
     if request.method == "GET":
-        _new_challenge(form)
-        return _render_report(form)
+        return _empty_report_page()
+    form = _report_form()
     if not form.validate_on_submit():  # a refusal for what was typed costs nothing
         form.proof_challenge.data = abuse.renewed("report", form.proof_challenge.data)
         return _render_report(form, 400)

@@ -246,21 +246,26 @@ def complaints_env(instance: Path, database_url: str, redis_url: str | None,
     return env
 
 
-def prepare_instance(env: dict[str, str], timeout: float = 120) -> None:
-    """``complaints init``: migrations and keys, as an administrator would run it once."""
+def prepare_instance(env: dict[str, str], timeout: float = 120, cwd: Path | None = None) -> None:
+    """``complaints init``: migrations and keys, as an administrator would run it once
+    (``cwd``: the source tree to run it from, when not this one; the benchmarks' baseline)."""
     result = subprocess.run([sys.executable, "-c", "from complaints.cli import main; main()",
-                             "init"], env=env, capture_output=True, text=True, timeout=timeout)
+                             "init"], env=env, capture_output=True, text=True, timeout=timeout,
+                            cwd=cwd)
     if result.returncode != 0:
         raise RuntimeError(f"complaints init failed: {result.stderr}")
 
 
 class Gunicorn:
     """gunicorn serving complaints.wsgi:app with the shipped production settings
-    (``python:complaints.gunicorn_conf``), logs captured in a file."""
+    (``python:complaints.gunicorn_conf``), logs captured in a file. ``cwd`` serves another
+    source tree (the benchmarks' baseline: an earlier commit, with PYTHONPATH set to it)."""
 
     def __init__(self, env: dict[str, str], workers: int = 2, log_dir: Path | None = None,
-                 app: str = "complaints.wsgi:app", extra_args: Iterable[str] = ()):
+                 app: str = "complaints.wsgi:app", extra_args: Iterable[str] = (),
+                 cwd: Path | None = None):
         self.env = env
+        self.cwd = cwd
         self.workers = workers
         self.port = free_port()
         self.app = app
@@ -279,7 +284,7 @@ class Gunicorn:
                 *self.extra_args, self.app]
 
     def start(self, wait: bool = True) -> None:
-        self.process = subprocess.Popen(self.command(), env=self.env,
+        self.process = subprocess.Popen(self.command(), env=self.env, cwd=self.cwd,
                                         stdout=open(self.log_path, "ab"), stderr=subprocess.STDOUT)
         if wait:
             wait_until(self._answers, START_TIMEOUT, f"gunicorn on {self.port}", self.process)
