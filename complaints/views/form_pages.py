@@ -37,17 +37,17 @@ def page(name: str, render: Callable[[dict[str, str]], str], values: dict[str, s
     and on every request that is ``personal()`` or while templates reload for development."""
     if personal() or current_app.debug or current_app.jinja_env.auto_reload:
         return render(values)
-    kept: dict[tuple[str, str, str], tuple[tuple[str, ...], tuple[str, ...]]] = \
+    kept: dict[tuple[str, str, str], tuple[tuple[str, ...], tuple[str, ...]] | None] = \
         current_app.extensions.setdefault("complaints.form_pages", {})
     key = (name, current_language().code, request.script_root)
     if key not in kept:
-        pieces = _cut(render, sorted(values))
-        if pieces is None:  # a value's place was not found: never guess, render as usual
-            return render(values)
         if len(kept) >= MAX_PAGES:
             kept.clear()
-        kept[key] = pieces
-    texts, order = kept[key]
+        kept[key] = _cut(render, sorted(values))
+    pieces = kept[key]
+    if pieces is None:  # a value's place was not found: never guess, render as usual
+        return render(values)
+    texts, order = pieces
     out = [texts[0]]
     for slot, text in zip(order, texts[1:]):
         out.append(str(escape(values[slot])))
