@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, Response, abort, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
 
 from .access import deny_undeclared
@@ -35,7 +36,9 @@ def configure_sessions(app: Flask) -> None:
         SESSION_REFRESH_EACH_REQUEST=True,
         MAX_CONTENT_LENGTH=app.config["MAX_REQUEST_MB"] * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which times out
-        WTF_CSRF_SSL_STRICT=https,
+        # Flask-WTF's strict mode wants a Referer on HTTPS, which our pages never send
+        # (no-referrer): it refused every form. from_our_pages() checks the origin instead.
+        WTF_CSRF_SSL_STRICT=False,
         PREFERRED_URL_SCHEME="https" if https else "http",
         REMEMBER_COOKIE_DURATION=timedelta(seconds=0),
     )
@@ -60,9 +63,27 @@ def no_nul_characters() -> None:
                  for key, value in form.items(multi=True)])
 
 
+def sent_from_our_pages() -> bool:
+    """The browser says this request comes from a page of this site (Sec-Fetch-Site, set by
+    the browser itself; a script on another site can't forge it). False when unknown."""
+    return request.headers.get("Sec-Fetch-Site") == "same-origin"
+
+
+def refuse_cross_site_forms() -> None:
+    """before_request: a form sent from another site is refused like a bad CSRF token, on
+    top of the token (the origin check that a Referer would give, without sending one).
+    Browsers too old to say where a request comes from rely on the token alone."""
+    if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+        return
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None and site not in ("same-origin", "none"):
+        raise CSRFError("The form was sent from another site.")
+
+
 def register(app: Flask) -> None:
     app.before_request(deny_undeclared)
     app.before_request(no_nul_characters)
+    app.before_request(refuse_cross_site_forms)
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:
