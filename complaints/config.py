@@ -42,6 +42,8 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], Any]] = {
     "MAX_REQUEST_MB": (_as_int, 60),        # one whole request
     "STAFF_IDLE_MINUTES": (_as_int, 30),
     "TRACK_IDLE_MINUTES": (_as_int, 10),
+    "SIGN_IN_CODE_MINUTES": (_as_int, 5),   # to enter the authenticator code after the password
+    "SIGN_IN_ENROL_MINUTES": (_as_int, 15),  # to install an authenticator app at the first sign-in
     "LOCKOUT_THRESHOLD": (_as_int, 5),
     "STATS_THRESHOLD": (_as_int, 5),
     "DEMO": (_as_bool, False),

@@ -61,6 +61,8 @@ ENCRYPTED_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("transitions", "reason_enc", "transition id"),
     ("data_keys", "wrapped", "data key id and KEK id (under the KEK, not a data key)"),
     ("users", "totp_secret_enc", "user id (under the system data key)"),
+    ("kept_forms", "fields_enc", "kept form id, user id and the form's address (under a key held "
+                                 "only in the person's browser, services/kept_forms.py)"),
 )
 
 

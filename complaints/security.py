@@ -25,6 +25,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+SESSION_COOKIE_LIFETIME = timedelta(hours=24)
+
+
 def configure_sessions(app: Flask) -> None:
     https = bool(app.config["HTTPS"])
     app.config.update(
@@ -32,10 +35,15 @@ def configure_sessions(app: Flask) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_SECURE=https,
-        PERMANENT_SESSION_LIFETIME=timedelta(minutes=app.config["STAFF_IDLE_MINUTES"]),
+        # The signed cookie opens nothing after a day. Sessions are browser-session cookies
+        # (gone when the browser closes); each kind ends sooner by its own clock in the
+        # signed data: staff after STAFF_IDLE_MINUTES idle (auth), a case opened with a
+        # receipt after TRACK_IDLE_MINUTES (public). A report form has no limit of its own,
+        # so it still works hours after it was opened (WCAG 2.2.1: over 20 hours).
+        PERMANENT_SESSION_LIFETIME=SESSION_COOKIE_LIFETIME,
         SESSION_REFRESH_EACH_REQUEST=True,
         MAX_CONTENT_LENGTH=app.config["MAX_REQUEST_MB"] * 1024 * 1024,
-        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which times out
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session (above)
         # Flask-WTF's strict mode wants a Referer on HTTPS, which our pages never send
         # (no-referrer): it refused every form. from_our_pages() checks the origin instead.
         WTF_CSRF_SSL_STRICT=False,

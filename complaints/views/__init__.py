@@ -18,6 +18,8 @@ BLUEPRINT_MODULES = (
     "statistics",
     "language",
     "form_errors",
+    "time_limits",
+    "kept_forms",
 )
 
 

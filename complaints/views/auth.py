@@ -20,12 +20,11 @@ from ..forms.auth import CodeForm, LoginForm, PasswordChangeForm
 from ..models import User
 from ..services import accounts
 from ..translatable import N_
-from . import staff_nav
+from . import kept_forms, staff_nav, time_limits
 
 bp = Blueprint("auth", __name__)
 
 FAILED = N_("Sign-in failed. Check your user name, password and code.")
-PENDING_SECONDS = 300
 
 
 @login_manager.user_loader
@@ -46,18 +45,18 @@ def end_idle_or_revoked_sessions() -> None:
     now = int(time.time())
     idle = current_app.config["STAFF_IDLE_MINUTES"] * 60
     if now - int(session.get("seen", 0)) > idle or not current_user.is_authenticated:
+        # A form sent with a timed-out (not revoked) session is kept for after sign-in.
+        kept = current_user.is_authenticated and kept_forms.keep_sent_form(current_user.id)
         logout_user()
         session.clear()
-        flash(gettext("You were signed out. Please sign in again."), "warning")
+        flash(kept_forms.time_out_message(kept), "warning")
         return
     session["seen"] = now
 
 
 def _pending_user_id() -> int | None:
-    user_id, since = session.get("pending_user"), session.get("pending_since", 0)
-    if user_id is None or time.time() - since > PENDING_SECONDS:
-        return None
-    return int(user_id)
+    pending = time_limits.pending_sign_in()  # the code or enrolment step, while its time lasts
+    return pending.user.id if pending else None
 
 
 def _complete_sign_in(user: User):  # type: ignore[no-untyped-def]
@@ -65,9 +64,8 @@ def _complete_sign_in(user: User):  # type: ignore[no-untyped-def]
     login_user(user)
     session["nonce"] = user.session_nonce
     session["seen"] = int(time.time())
-    session.permanent = True
     links = staff_nav()
-    return redirect(links[0][0] if links else url_for("public.home"))
+    return redirect(kept_forms.after_sign_in(user.id) or (links[0][0] if links else url_for("public.home")))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -77,6 +75,8 @@ def login():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         return redirect(url_for("public.home"))
     form = LoginForm()
+    if not form.is_submitted():
+        form.username.data = time_limits.remembered_user_name()
     if form.validate_on_submit():
         user = accounts.check_password(form.username.data, form.password.data)
         if user is None:
@@ -96,7 +96,7 @@ def login():  # type: ignore[no-untyped-def]
 def code():  # type: ignore[no-untyped-def]
     user_id = _pending_user_id()
     if user_id is None:
-        return redirect(url_for(".login"))
+        return time_limits.back_to_sign_in()
     form = CodeForm()
     if form.validate_on_submit():
         user = accounts.check_code(user_id, form.code.data)
@@ -115,7 +115,7 @@ def enrol():  # type: ignore[no-untyped-def]
     user_id = _pending_user_id()
     user = db.session.get(User, user_id) if user_id is not None else None
     if user is None or user.totp_enrolled:
-        return redirect(url_for(".login"))
+        return time_limits.back_to_sign_in()
     form = CodeForm()
     if form.validate_on_submit():
         signed_in = accounts.check_code(user.id, form.code.data, enrolling=True)

@@ -17,13 +17,14 @@ from .. import metadata, workflow
 from ..access import public
 from ..translatable import N_
 from ..complainant_status import status_for
-from ..extensions import limiter
+from ..extensions import csrf, limiter
 from ..forms.report import (CheckinForm, ComplainantMessageForm, ReasonForm, ReportForm,
                             RetaliationForm, RevealForm, TrackForm)
 from ..instance import profile
 from ..services import followup, intake
 from ..services.case_access import CaseNotFound, case_id_for_receipt, open_for_complainant, read_attachment
 from ..services.auditing import COMPLAINANT
+from . import time_limits
 from .helpers import download_response, uploaded_files
 
 bp = Blueprint("public", __name__)
@@ -59,6 +60,7 @@ def _uploads(files) -> list[intake.Upload]:  # type: ignore[no-untyped-def]
 @bp.route("/report", methods=["GET", "POST"])
 @public
 @limiter.limit("10 per hour; 3 per minute", methods=["POST"])
+@csrf.exempt  # the form checks its own token: a refused one brings back what was typed
 def report():  # type: ignore[no-untyped-def]
     form = _report_form()
     status = 400
@@ -94,6 +96,8 @@ def report():  # type: ignore[no-untyped-def]
             session.pop("track_case", None)
             session["receipt_once"] = filed.receipt
             return redirect(url_for(".report_sent"))
+    elif form.is_submitted():
+        time_limits.bring_back_if_token_refused(form)
     return render_template("public/report.html", form=form, allowed=gettext(metadata.ALLOWED_NAMES),
                            max_mb=current_app.config["MAX_UPLOAD_MB"],
                            explanations={c.code: gettext(c.explanation) for c in profile().categories}), \

@@ -28,23 +28,25 @@ COMPLAINANT_SOURCES = [
     *(("templates/" + name, JINJA) for name in (
         "base.html", "_language.html", "macros.html", "public/home.html", "public/report.html",
         "public/receipt.html", "public/track_login.html", "public/track_case.html",
-        "public/track_withdraw.html", "errors/error.html", "errors/integrity.html")),
+        "public/track_withdraw.html", "errors/error.html", "errors/integrity.html",
+        "time_limits/_page.html", "kept_forms/_typed.html")),
     *((name, "python") for name in (
         "complaints/forms/report.py", "complaints/complainant_status.py", "complaints/views/public.py",
         "complaints/errors.py", "complaints/services/followup.py", "complaints/services/intake.py",
-        "complaints/metadata.py")),
+        "complaints/metadata.py", "complaints/views/time_limits.py")),
     *((str(p.relative_to(ROOT)), PROFILE) for p in sorted((ROOT / "complaints/procedures").glob("*.toml"))),
 ]
 # ...and what an officer sees (sign-in, case list, case page and its actions).
 OFFICER_SOURCES = [
     *(("templates/" + name, JINJA) for name in (
         "auth/login.html", "auth/code.html", "auth/enrol.html", "auth/password.html",
-        "cases/list.html", "cases/case.html", "cases/_filters.html", "cases/_pager.html")),
+        "cases/list.html", "cases/case.html", "cases/_filters.html", "cases/_pager.html",
+        "kept_forms/continue.html")),
     *((name, "python") for name in (
         "complaints/forms/cases.py", "complaints/forms/auth.py", "complaints/workflow.py",
         "complaints/labels.py", "complaints/views/__init__.py", "complaints/views/cases.py",
         "complaints/views/auth.py", "complaints/services/case_file.py",
-        "complaints/services/casework.py", "complaints/auth.py")),
+        "complaints/services/casework.py", "complaints/auth.py", "complaints/views/kept_forms.py")),
 ]
 CATALOGUE_LOCALES = ["en", "sr_Latn", "sr_Cyrl", "bs", "mk", "sq"]
 
