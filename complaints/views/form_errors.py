@@ -2,9 +2,9 @@
 
 A screen reader hears a control's label, then its description: the hint and every error of
 that field, linked by ``aria-describedby``, with ``aria-invalid`` while an error stands. The
-error summary links to the control itself (the first option of a group), so following a link
-puts the focus where the correction is made. The title counts the errors of the page, the
-first thing read after a form comes back.
+error summary links to the field: the control, or a group's fieldset, so that the question
+and its error come into view (static/js/error-summary.js then puts the focus in the control).
+The title counts the errors of the page, the first thing read after a form comes back.
 """
 from __future__ import annotations
 
@@ -48,17 +48,9 @@ def described_by(field: Field, hint: object = None, *own: str | None) -> dict[st
 
 
 @bp.app_template_global()
-def summary_target(field: Field) -> str:
-    """The id an error summary links to: the control, or a group's first option."""
-    if is_group(field) and list(field.iter_choices()):
-        return f"{field.id}-0"
-    return field.id
-
-
-@bp.app_template_global()
 def summary_errors(forms: Iterable[Form]) -> list[tuple[str, str]]:
     """(target id, message) for every error of these forms, in the order of their fields."""
-    return [(summary_target(form[name]), message)
+    return [(form[name].id, message)
             for form in forms for name, messages in form.errors.items() if name not in NOT_SHOWN
             for message in messages]
 

@@ -39,12 +39,25 @@ def assert_described(page, control: str, *parts: str, invalid: bool) -> None:  #
     assert node.invalid is invalid, f"{control}: invalid is {node.states.get('invalid')!r}"
 
 
+# The question of the field a summary link leads to (a group's legend, a control's label) is
+# on the screen, not scrolled away above it.
+QUESTION_IN_VIEW = """id => {
+  const target = document.getElementById(id);
+  const question = target.tagName === 'FIELDSET' ? target.querySelector('legend')
+    : document.querySelector(`label[for="${id}"]`);
+  const r = question.getBoundingClientRect();
+  return r.top >= -1 && r.bottom <= innerHeight + 1;
+}"""
+
+
 def summary_links_lead_to_controls(page) -> list[str]:  # type: ignore[no-untyped-def]
     """Follow each link of the error summary; return the name of the control focused each time."""
+    assert page.evaluate("() => document.activeElement.id") == "error-summary"  # read first
     focused = []
     for href in page.locator(".error-summary a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
         assert page.evaluate("id => !!document.getElementById(id)", href[1:]), f"{href} leads nowhere"
         page.locator(f".error-summary a[href='{href}']").click()
+        assert page.evaluate(QUESTION_IN_VIEW, href[1:]), f"{href}: its question is out of view"
         focused.append(page.evaluate("() => document.activeElement.name || document.activeElement.id"))
     return focused
 
@@ -107,6 +120,19 @@ def test_the_choice_of_statistics_is_a_group_with_its_error(app, live_server, pa
     page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
     assert_described(page, "#show-0", text_of(page, "#show .error-message"), invalid=True)
     assert violations(page) == []
+
+
+def test_without_javascript_the_summary_leads_to_each_question(browser, live_server) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/report")
+        send(page, "form.report-form button[type=submit]")
+        for href in ("#category", "#narrative", "#wants"):
+            page.locator(f".error-summary a[href='{href}']").click()
+            assert page.evaluate(QUESTION_IN_VIEW, href[1:]), f"{href}: its question is out of view"
+    finally:
+        context.close()
 
 
 def test_a_page_without_errors_has_a_plain_title(live_server, page) -> None:
