@@ -101,6 +101,41 @@ def test_a_checkbox_that_must_be_ticked_says_so(app, live_server, page) -> None:
     assert violations(page) == []
 
 
+def test_the_complainants_check_in_and_name_forms_tie_their_errors(app, live_server, page) -> None:
+    import uuid
+    from datetime import datetime, timedelta, timezone
+
+    from complaints.extensions import db
+    from complaints.models import Case, MonitoringCheckin
+
+    page.goto(f"{live_server}/report")
+    page.locator("input[name=category]").first.check()
+    page.fill("#narrative", "He keeps sending me messages about my body.")
+    page.locator("input[name=wants][value=formal]").check()
+    send(page, "form.report-form button[type=submit]")
+    receipt = page.locator(".receipt").inner_text().strip()
+    with app.app_context():
+        case = db.session.query(Case).one()
+        case.state = "monitoring"
+        db.session.add(MonitoringCheckin(id=uuid.uuid4(), case_id=case.id, day=30,
+                                         due_at=datetime.now(timezone.utc) - timedelta(hours=1)))
+        db.session.commit()
+    page.goto(f"{live_server}/track")
+    page.fill("#receipt", receipt)
+    send(page, "form.stacked button[type=submit]")
+
+    send(page, "form[action*='/track/checkin/'] button[type=submit]")  # no answer chosen
+    assert summary_links_lead_to_controls(page) == ["answer"]
+    assert_described(page, "#answer-0", text_of(page, "#answer .error-message"), invalid=True)
+    assert violations(page) == []
+
+    page.fill("#name", "Ana")
+    page.fill("#contact", "ana@example.mil")
+    send(page, "form[action$='/track/reveal'] button[type=submit]")  # "I understand" not ticked
+    assert_described(page, "#understood", text_of(page, "#understood-error-1"), invalid=True)
+    assert violations(page) == []
+
+
 def test_roles_of_an_account_are_a_group_with_its_error(app, live_server, page) -> None:
     demo_world.sign_in(page, live_server, staff_account(app, "admin"))
     page.goto(f"{live_server}/admin/accounts/new")

@@ -219,6 +219,41 @@ def test_without_javascript_the_idle_limit_is_said_in_words(app, browser, live_s
         context.close()
 
 
+# --- the script's contract, as another page uses it ----------------------------------------
+
+CONTRACT_PAGE = """<!doctype html><html lang="en"><head><title>Contract</title>
+<script src="/static/js/time-limit.js" defer></script></head><body>
+<form method="post" data-time-limit-seconds="600" data-time-limit-renew="/elsewhere/renew"
+      data-time-limit-expired="Your case was closed on this device.">
+<input type="hidden" name="csrf_token" value="token-123"><label for="t">Text</label><textarea id="t"></textarea>
+</form></body></html>"""
+
+
+def test_the_script_needs_only_the_two_attributes(live_server, page) -> None:
+    """Any page (the complainant's follow-up page, say) gets the warning from the contract alone:
+    the element's attributes and its CSRF token input; texts fall back to English."""
+    renewals_seen = []
+
+    def renew(route) -> None:  # type: ignore[no-untyped-def]
+        renewals_seen.append(route.request.headers.get("x-csrftoken"))
+        route.fulfill(json={"seconds": 600})
+
+    page.route(f"{live_server}/contract", lambda route: route.fulfill(body=CONTRACT_PAGE, content_type="text/html"))
+    page.route(f"{live_server}/elsewhere/renew", renew)
+    page.clock.install()
+    page.goto(f"{live_server}/contract")
+    more = page.get_by_role("button", name="More time")
+    page.clock.fast_forward("08:01")
+    expect(more).to_be_visible()
+    assert "2 minutes" in page.locator(".time-limit-message").inner_text()
+    more.click()
+    wait_for_renewal(page, 1)
+    assert renewals_seen == ["token-123"]
+    page.clock.fast_forward("10:01")
+    expect(page.locator(".time-limit-message")).to_have_text("Your case was closed on this device.")
+    expect(more).to_be_hidden()
+
+
 # --- the second sign-in step --------------------------------------------------------------
 
 
