@@ -91,6 +91,9 @@ def validate_settings(settings: Mapping[str, Any]) -> None:
         raise SettingsError(
             f"{PREFIX}MAX_UPLOAD_MB must be positive and at most {PREFIX}MAX_REQUEST_MB"
         )
+    for name in ("STAFF_IDLE_MINUTES", "SIGN_IN_CODE_MINUTES", "SIGN_IN_ENROL_MINUTES"):
+        if settings[name] < 3:  # the warning comes two minutes before the end
+            raise SettingsError(f"{PREFIX}{name} must be at least 3 (minutes)")
     if settings["STATS_THRESHOLD"] < 2:
         raise SettingsError(f"{PREFIX}STATS_THRESHOLD must be at least 2")
     url = settings["DATABASE_URL"]

@@ -14,17 +14,11 @@ from flask import Blueprint, get_flashed_messages
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from wtforms import Field, Form
-from wtforms.widgets import ListWidget
 
 bp = Blueprint("form_errors", __name__)
 
 # An expired token is explained by the page, not as a field error; None holds form-wide errors.
 NOT_SHOWN = {"csrf_token", None}
-
-
-def is_group(field: Field) -> bool:
-    """Radio buttons and checkbox lists: one fieldset, one control per option."""
-    return field.type == "RadioField" or isinstance(field.widget, ListWidget)
 
 
 @bp.app_template_global()

@@ -42,8 +42,7 @@ def send_message_late(client, app, case_id, headers=OURS, body=CANARY):  # type:
                        data={"csrf_token": token, "body": body, "internal": "y"})
 
 
-def sign_in_again(app, client, login, user_id, username="olga"):  # type: ignore[no-untyped-def]
-    from tests.web.conftest import fresh_code  # noqa: F401 (login uses it)
+def sign_in_again(app, client, login, username="olga"):  # type: ignore[no-untyped-def]
     from complaints.services import accounts
 
     with app.app_context():
@@ -65,7 +64,7 @@ def test_a_message_sent_after_the_time_out_is_put_back_after_signing_in(app, sta
     (row,) = kept_rows(app)
     assert row.user_id == user.id and row.action == f"/cases/{case_id}/messages"
 
-    signed_in = sign_in_again(app, client, login, user.id)
+    signed_in = sign_in_again(app, client, login)
     assert signed_in.headers["Location"] == "/continue"
     page = client.get("/continue").get_data(as_text=True)
     assert CANARY in page and f'action="/cases/{case_id}/messages"' in page
@@ -168,14 +167,14 @@ def test_a_kept_form_expires(app, staff_client, login) -> None:
         row = db.session.execute(select(KeptForm)).scalar_one()
         row.expires_at = row.kept_at - timedelta(seconds=1)
         db.session.commit()
-    assert sign_in_again(app, client, login, user.id).headers["Location"] != "/continue"
+    assert sign_in_again(app, client, login).headers["Location"] != "/continue"
     assert CANARY not in client.get("/continue", follow_redirects=True).get_data(as_text=True)
 
 
 def test_discarding_forgets_it(app, staff_client, login) -> None:
     client, user, case_id = officer_with_case(app, staff_client)
     send_message_late(client, app, case_id)
-    sign_in_again(app, client, login, user.id)
+    sign_in_again(app, client, login)
     response = client.post("/continue/discard", headers=OURS, data={"csrf_token": csrf_token(client, "/continue")})
     assert response.status_code == 302 and response.headers["Location"] == f"/cases/{case_id}"
     assert kept_rows(app) == []
@@ -185,7 +184,7 @@ def test_a_page_opened_before_the_last_sign_in_brings_its_text_to_continue(app, 
     client, user, case_id = officer_with_case(app, staff_client)
     old_token = csrf_token(client, f"/cases/{case_id}")
     client.post("/logout", data={"csrf_token": old_token})
-    sign_in_again(app, client, login, user.id)  # e.g. in another window
+    sign_in_again(app, client, login)  # e.g. in another window
     response = client.post(f"/cases/{case_id}/messages", headers=OURS,
                            data={"csrf_token": old_token, "body": CANARY})
     assert response.status_code == 302 and response.headers["Location"] == "/continue"
