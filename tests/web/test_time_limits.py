@@ -143,6 +143,17 @@ def test_enrolment_gets_fifteen_minutes(app, client, make_user) -> None:
     assert page.status_code == 200 and 290 <= int(limit_of(page.get_data(as_text=True))["seconds"]) <= 300
 
 
+def test_when_enrolment_runs_out_the_sign_in_page_says_so(app, client, make_user) -> None:
+    _, secret = make_user("olga", ["officer"], enrolled=False)
+    password_step(client)
+    token = csrf_token(client, "/login/enrol")
+    with client.session_transaction() as session:
+        session["pending_since"] = time.time() - 15 * 60 - 1
+    response = client.post("/login/enrol", data={"csrf_token": token, "code": fresh_code(app, "olga", secret)})
+    assert response.headers["Location"] == "/login"
+    assert "not finished within 15 minutes" in html.unescape(client.get("/login").get_data(as_text=True))
+
+
 def test_the_limits_are_settings(app, client, make_user) -> None:
     app.config["SIGN_IN_CODE_MINUTES"] = 3
     make_user("olga", ["officer"])
