@@ -74,6 +74,8 @@ ENCRYPTED_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("users", "totp_secret_enc", "user id (under the system data key)"),
     ("account_links", "totp_secret_enc", "link id (under the system data key)"),
     ("legal_holds", "reason_enc", "hold id (under the system data key)"),
+    ("kept_forms", "fields_enc", "kept form id, user id and the form's address (under a key held "
+                                 "only in the person's browser, services/kept_forms.py)"),
 )
 
 

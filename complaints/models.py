@@ -668,6 +668,20 @@ class StatisticsComputation(Base):
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
 
 
+class KeptForm(Base):
+    """A staff form sent after its session had timed out: what was typed, sealed under a key
+    that only the person's browser holds, kept until they sign in again (services/kept_forms)."""
+
+    __tablename__ = "kept_forms"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(500))  # the address the form was sent to
+    kept_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    fields_enc: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 # --- audit -------------------------------------------------------------------------------
 
 

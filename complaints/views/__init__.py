@@ -25,6 +25,9 @@ BLUEPRINT_MODULES = (
     "welcome",
     "exclusions",
     "passkeys",
+    "form_errors",
+    "time_limits",
+    "kept_forms",
 )
 
 
