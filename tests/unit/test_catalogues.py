@@ -40,7 +40,7 @@ COMPLAINANT_SOURCES = [
 # ...and what an officer sees (sign-in, case list, case page and its actions).
 OFFICER_SOURCES = [
     *(("templates/" + name, JINJA) for name in (
-        "auth/login.html", "auth/code.html", "auth/enrol.html", "auth/password.html",
+        "auth/login.html", "auth/code.html", "auth/password.html",
         "cases/list.html", "cases/case.html", "cases/_filters.html", "cases/_pager.html",
         "cases/_evidence_files.html",
         "cases/_procedure_clocks.html", "cases/_procedure_action_fields.html", "cases/_parties.html",
