@@ -304,6 +304,9 @@ class Attachment(Base):
     metadata_removed: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # Declared so the unit of work inserts a message before the files that belong to it.
+    message: Mapped[Message | None] = relationship()
+
 
 class Transition(Base):
     __tablename__ = "transitions"

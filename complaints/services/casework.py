@@ -3,6 +3,7 @@ protective measures, mediation consents. Each call is one transaction with its a
 """
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime, timezone
 from typing import Any, BinaryIO, Iterable
@@ -12,6 +13,7 @@ from flask_babel import format_decimal, gettext
 from sqlalchemy import select
 
 from .. import attachments as attachment_store
+from ..crypto import FileTooLarge
 from ..extensions import db
 from ..models import Attachment, Case, Deadline, Message, ProtectiveMeasure
 from ..policy import active_capacities
@@ -19,6 +21,9 @@ from ..translatable import N_
 from ..workflow import PROTECTIVE_MEASURES
 from . import auditing
 from .case_access import CaseNotFound, cipher_for, staff_case
+from .intake import StoreUnavailable
+
+log = logging.getLogger("complaints")
 
 MESSAGE_LIMIT = 20_000
 
@@ -66,9 +71,7 @@ def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bo
                                     size=0, metadata_removed=False, created_at=_now())
             attachment.filename_enc = cipher.seal("attachments", "filename_enc", attachment.id,
                                                   filename)
-            attachment.size = attachment_store.save(
-                directory, attachment.id, cipher.key, stream,
-                current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024)
+            attachment.size = _store(directory, attachment.id, cipher.key, stream, filename)
             stored.append(attachment.id)
             db.session.add(attachment)
         if not internal and case.first_feedback_at is None:
@@ -86,6 +89,20 @@ def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bo
             attachment_store.remove(directory, attachment_id)
         raise
     return message
+
+
+def _store(directory: str, attachment_id: uuid.UUID, key: bytes, stream: BinaryIO,
+           filename: str) -> int:
+    """Encrypt one staff file into the store, or refuse in plain words (the text is kept)."""
+    limit_mb = current_app.config["MAX_UPLOAD_MB"]
+    try:
+        return attachment_store.save(directory, attachment_id, key, stream, limit_mb * 1024 * 1024)
+    except FileTooLarge:
+        raise CaseworkRefused(gettext("“%(name)s” is larger than %(size)s MB. Nothing was sent; "
+                                      "your text is still here.", name=filename, size=limit_mb)) from None
+    except attachment_store.StorageError as error:
+        log.error("%s", error)
+        raise CaseworkRefused(gettext(StoreUnavailable.MESSAGE)) from None
 
 
 def _monitoring_open(case: Case) -> bool:
