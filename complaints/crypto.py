@@ -59,6 +59,9 @@ ENCRYPTED_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("attachments", "filename_enc", "attachment id"),
     ("attachments", "content", "attachment id, chunk number and last-chunk flag"),
     ("transitions", "reason_enc", "transition id"),
+    ("assignments", "end_note_enc", "assignment id"),
+    ("category_changes", "reason_enc", "change id"),
+    ("risk_assessments", "note_enc", "assessment id"),
     ("data_keys", "wrapped", "data key id and KEK id (under the KEK, not a data key)"),
     ("users", "totp_secret_enc", "user id (under the system data key)"),
 )

@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, func, select
 from ..extensions import db
 from ..models import Assignment, Case, Deadline, User
 from ..policy import CAPACITY_ROLES
+from .transitions import CLOCKS_STOP_IN
 
 FEEDBACK_DAYS = 90
 PAGE_SIZE = 50
@@ -77,6 +78,8 @@ def my_cases(user: Any, filters: Filters) -> list[CaseRow]:
         Assignment.capacity.in_([c for c, role in CAPACITY_ROLES.items() if role in user.roles]))
     query, _ = _base(filters, mine)
     query = query.where(Case.shredded_at.is_(None))
+    if not filters.state:
+        query = query.where(Case.state != "closed")  # closed cases when asked for by stage
     return _rows(query, filters)
 
 
@@ -103,7 +106,7 @@ def _rows(query: Select, filters: Filters) -> list[CaseRow]:
                         if case.acknowledged_at else None)
         if case.first_feedback_at is not None:
             feedback = "given"
-        elif feedback_due is None or case.state == "closed":
+        elif feedback_due is None or case.state in CLOCKS_STOP_IN:
             feedback = "n/a"
         else:
             feedback = "overdue" if feedback_due < now else "due"

@@ -15,13 +15,14 @@ from sqlalchemy import select
 from .. import attachments as attachment_store
 from ..crypto import FileTooLarge
 from ..extensions import db
-from ..models import Attachment, Case, Deadline, Message, ProtectiveMeasure
+from ..models import Attachment, Case, Message, ProtectiveMeasure
 from ..policy import active_capacities
 from ..translatable import N_
 from ..workflow import PROTECTIVE_MEASURES
 from . import auditing
 from .case_access import CaseNotFound, cipher_for, staff_case
 from .intake import StoreUnavailable
+from .transitions import record_feedback
 
 log = logging.getLogger("complaints")
 
@@ -74,12 +75,8 @@ def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bo
             attachment.size = _store(directory, attachment.id, cipher.key, stream, filename)
             stored.append(attachment.id)
             db.session.add(attachment)
-        if not internal and case.first_feedback_at is None:
-            case.first_feedback_at = message.created_at
-            for deadline in db.session.execute(select(Deadline).where(
-                    Deadline.case_id == case.id, Deadline.kind == "feedback",
-                    Deadline.met_at.is_(None))).scalars():
-                deadline.met_at = message.created_at
+        if not internal:
+            record_feedback(case, message.created_at)
         auditing.record("case.note" if internal else "message.staff", case_id=case.id,
                         detail={"message": str(message.id), "files": len(stored)})
         db.session.commit()
@@ -144,6 +141,8 @@ def lift_measure(user: Any, case_id: uuid.UUID | str, measure_id: uuid.UUID | st
         raise CaseNotFound(str(measure_id))
     if measure.lifted_at is not None:
         raise CaseworkRefused(gettext("This measure was already lifted."))
+    if case.state == "closed":
+        raise CaseworkRefused(gettext("The case is closed; its record, measures included, stays as it was."))
     measure.lifted_at = _now()
     auditing.record("case.measure_lifted", case_id=case.id, detail={"measure": str(measure.id)})
     db.session.commit()

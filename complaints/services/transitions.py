@@ -25,6 +25,10 @@ from ..procedures import load_profile
 from . import auditing
 from .case_access import cipher_for, staff_case
 
+# States in which a case has ended: every clock stops on entering one (see _case_clocks).
+CLOCKS_STOP_IN = frozenset({"closed", "rejected", "withdrawn"})
+CASE_ENDED = "case_ended"  # Deadline.stop_reason of a clock stopped by the end of the case
+
 # Where the encrypted reason of some actions is also kept on the case, for the case page.
 REASON_COLUMNS = {
     "record_agreement": "mediation_agreement_enc",
@@ -187,9 +191,47 @@ def _enter(case: Case, rule: workflow.Rule, inputs: TransitionInputs, at: dateti
                 continue
             deadline.met_at = at
     _start_deadline(case, rule, profile, at)
+    _case_clocks(case, previous, rule.target, at)
     case.state = rule.target
     case.updated_at = at
     return previous
+
+
+def _case_clocks(case: Case, previous: str, target: str, at: datetime) -> None:
+    """The one place where the end of a case stops its clocks, and a return restarts them.
+
+    Entering an ended state stops every open deadline (the feedback clock included) and the
+    check-ins nobody answered: an ended case is never due, overdue or reminded. A case that
+    comes back (re-routed after a rejection, continued ex officio after a withdrawal) gets
+    back the feedback clock its end stopped, unless the complainant has heard from us.
+    """
+    if target in CLOCKS_STOP_IN:
+        for deadline in db.session.execute(select(Deadline).where(
+                Deadline.case_id == case.id, Deadline.met_at.is_(None))).scalars():
+            deadline.met_at = at
+            deadline.stop_reason = CASE_ENDED
+        for checkin in db.session.execute(select(MonitoringCheckin).where(
+                MonitoringCheckin.case_id == case.id, MonitoringCheckin.answered_at.is_(None),
+                MonitoringCheckin.cancelled_at.is_(None))).scalars():
+            checkin.cancelled_at = at
+    elif previous in CLOCKS_STOP_IN and case.first_feedback_at is None:
+        for deadline in db.session.execute(select(Deadline).where(
+                Deadline.case_id == case.id, Deadline.kind == "feedback",
+                Deadline.stop_reason == CASE_ENDED)).scalars():
+            deadline.met_at = None
+            deadline.stop_reason = ""
+
+
+def record_feedback(case: Case, at: datetime) -> None:
+    """The complainant heard from us: the 90-day feedback clock is met (in the caller's
+    transaction; the first message to the complainant calls this)."""
+    if case.first_feedback_at is not None:
+        return
+    case.first_feedback_at = at
+    for deadline in db.session.execute(select(Deadline).where(
+            Deadline.case_id == case.id, Deadline.kind == "feedback",
+            Deadline.met_at.is_(None))).scalars():
+        deadline.met_at = at
 
 
 def _record_effects(case: Case, rule: workflow.Rule, inputs: TransitionInputs, at: datetime,
