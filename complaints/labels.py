@@ -6,6 +6,7 @@ translated by the ``label`` template filter.
 """
 from __future__ import annotations
 
+from .assignment_reasons import ALL_REASONS
 from .forms.report import RANK_BANDS, UNIT_GROUPS
 from .translatable import N_
 
@@ -43,5 +44,5 @@ def tables() -> dict[str, dict]:
     return {
         "channels": CHANNELS, "wants": WANTS, "relations": RELATIONS, "uploaders": SOURCES,
         "checkin_answers": CHECKIN_ANSWERS, "rank_bands": dict(RANK_BANDS[1:]),
-        "unit_groups": dict(UNIT_GROUPS[1:]),
+        "unit_groups": dict(UNIT_GROUPS[1:]), "assignment_reasons": ALL_REASONS,
     }

@@ -272,7 +272,7 @@ class Assignment(Base):
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recused: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Why it ended (a code of case_desk.RECUSAL_REASONS or END_REASONS), by whom, and an
+    # Why it ended (a code of assignment_reasons.RECUSAL_REASONS or END_REASONS), by whom, and an
     # optional note that only the case's assignees read.
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     end_reason: Mapped[str] = mapped_column(String(30), default="")

@@ -26,7 +26,7 @@ from ..instance import keyring, profile
 from ..models import Attachment, Case, CaseExclusion, CaseParty, Transition, User
 from ..policy import CAPACITY_ROLES
 from ..translatable import N_
-from . import auditing
+from . import auditing, notifications
 from .case_access import new_case_key
 from .transitions import initial_deadline
 
@@ -201,6 +201,7 @@ def file_complaint(report: Report) -> Filed:
     db.session.add(Transition(id=uuid.uuid4(), case_id=case_id, from_state="", to_state="submitted",
                               action="submit", actor_kind="complainant", at=now))
     db.session.add(initial_deadline(case_id, now))
+    notifications.new_report(case, at=now)
     commit_with_files(case, cipher, report.files, report.keep_metadata, lambda files: auditing.record(
         "case.submit", case_id=case_id, actor=auditing.COMPLAINANT,
         detail={"reference": case.reference, "category": case.category, "channel": case.channel,

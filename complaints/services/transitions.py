@@ -22,7 +22,8 @@ from ..instance import profile as current_profile
 from ..models import Assignment, Case, Deadline, MonitoringCheckin, Transition
 from ..policy import active_capacities
 from ..procedures import load_profile
-from . import auditing
+from .. import notifications as notification_keys
+from . import auditing, notifications
 from .case_access import cipher_for, staff_case
 
 # States in which a case has ended: every clock stops on entering one (see _case_clocks).
@@ -143,6 +144,8 @@ def _apply(case: Case, action: str, actors: set[str], inputs: TransitionInputs, 
         previous = _enter(case, rule, inputs, at, actor_kind=actor_kind, user_id=user_id)
         auditing.record("case.transition", case_id=case.id, actor=actor,
                         detail={"action": action, "from": previous, "to": rule.target})
+        if actor_kind == "complainant":
+            _tell_the_team(case, action, at)
         if rule.follow_with:
             follow = workflow.RULES_BY_ACTION[rule.follow_with]
             _enter(case, follow, TransitionInputs(), at, actor_kind="system", user_id=None)
@@ -160,6 +163,17 @@ def _apply(case: Case, action: str, actors: set[str], inputs: TransitionInputs, 
         db.session.rollback()
         raise
     return case
+
+
+COMPLAINANT_STEP_NOTICES = {"withdraw": "complainant_withdrew", "appeal": "complainant_appealed"}
+
+
+def _tell_the_team(case: Case, action: str, at: datetime) -> None:
+    """A step the complainant took reaches the people handling the case (or coordinators)."""
+    kind = COMPLAINANT_STEP_NOTICES.get(action)
+    if kind:
+        notifications.case_event(case, kind, notification_keys.step_key(case.id, case.version, action),
+                                 at=at)
 
 
 def _enter(case: Case, rule: workflow.Rule, inputs: TransitionInputs, at: datetime, *,

@@ -17,6 +17,7 @@ BLUEPRINT_MODULES = (
     "audit",
     "statistics",
     "language",
+    "notifications",
 )
 
 

@@ -11,10 +11,11 @@ from flask_login import current_user
 
 from .. import workflow
 from ..access import roles_required
+from ..forms.case_day import EndAssignmentForm, RecusalForm
 from ..forms.cases import (AssignForm, CaseFilterForm, ConfirmForm, ConsentForm, ExceptionForm,
                            MeasureForm, MessageForm, RetaliationForm, TransitionForm)
 from ..instance import profile
-from ..services import assignments, case_lists, casework, transitions
+from ..services import assignments, case_lists, casework, notifications, transitions
 from ..services.case_access import read_attachment, staff_case
 from ..services.case_file import open_case_file
 from .helpers import download_response, uploaded_files
@@ -64,6 +65,7 @@ def my_cases() -> str:
 @roles_required(*CASE_ROLES)
 def case_page(case_id) -> str:  # type: ignore[no-untyped-def]
     case_file = open_case_file(current_user, case_id)
+    notifications.mark_case_read(current_user, case_file.case.id)
     return _render_case(case_file)
 
 
@@ -172,14 +174,22 @@ def record_retaliation(case_id):  # type: ignore[no-untyped-def]
     return redirect(url_for(".case_page", case_id=case_id))
 
 
-@bp.post("/cases/<uuid:case_id>/recuse")
+@bp.route("/cases/<uuid:case_id>/recuse", methods=["GET", "POST"])
 @roles_required(*CASE_ROLES)
 def recuse(case_id):  # type: ignore[no-untyped-def]
-    if ConfirmForm().validate_on_submit():
-        assignments.recuse(current_user, case_id)
-        flash(gettext("You have stepped away from this case. A coordinator will assign someone else."),
-              "success")
-    return redirect(url_for(".my_cases"))
+    """Never one click: a page says what recusing means and asks for the reason."""
+    form = RecusalForm()
+    if form.validate_on_submit():
+        try:
+            assignments.recuse(current_user, case_id, form.reason.data, form.note.data or "")
+        except assignments.AssignmentRefused as refusal:
+            form.reason.errors = [*form.reason.errors, str(refusal)]
+        else:
+            flash(gettext("You have stepped away from this case. The coordinators were told, so "
+                          "that someone else takes it over."), "success")
+            return redirect(url_for(".my_cases"))
+    case = staff_case(current_user, case_id, "case.read")
+    return render_template("cases/recuse.html", case=case, form=form), 400 if form.errors else 200
 
 
 @bp.get("/cases/<uuid:case_id>/files/<uuid:attachment_id>")
@@ -206,6 +216,7 @@ def register() -> str:
 @roles_required("coordinator")
 def register_case(case_id, assign_form=None, exception_form=None, status=200):  # type: ignore[no-untyped-def]
     case = assignments.register_case(current_user, case_id)
+    notifications.mark_case_read(current_user, case.id)
     options = {capacity: assignments.candidates(case, capacity)
                for capacity, _ in AssignForm.capacity.kwargs["choices"]}
     assign_form = assign_form or AssignForm(formdata=None)
@@ -216,6 +227,7 @@ def register_case(case_id, assign_form=None, exception_form=None, status=200):  
     return render_template(
         "cases/register_case.html", case=case, options=options,
         assignees=assignments.active_assignments(case),
+        ended=assignments.ended_assignments(case),
         pending=assignments.pending_exceptions(case),
         assign_form=assign_form, exception_form=exception_form, confirm_form=ConfirmForm(),
     ), status
@@ -267,15 +279,24 @@ def approve_exception(exception_id):  # type: ignore[no-untyped-def]
     return redirect(url_for(".register_case", case_id=exception.case_id))
 
 
-@bp.post("/register/assignments/<uuid:assignment_id>/end")
+@bp.route("/register/assignments/<uuid:assignment_id>/end", methods=["GET", "POST"])
 @roles_required("coordinator")
 def end_assignment(assignment_id):  # type: ignore[no-untyped-def]
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        assignment = assignments.end_assignment(current_user, assignment_id)
-    except assignments.AssignmentRefused as refusal:
-        flash(str(refusal), "error")
-        return redirect(url_for(".register"))
-    flash(gettext("Assignment ended."), "success")
-    return redirect(url_for(".register_case", case_id=assignment.case_id))
+    """Never one click: a page names the person and the case and asks for the reason."""
+    assignment, person, case = assignments.assignment_to_end(current_user, assignment_id)
+    if assignment.ended_at is not None:
+        flash(gettext("This assignment has already ended."), "error")
+        return redirect(url_for(".register_case", case_id=case.id))
+    form = EndAssignmentForm()
+    if form.validate_on_submit():
+        try:
+            assignments.end_assignment(current_user, assignment_id, form.reason.data,
+                                       form.note.data or "")
+        except assignments.AssignmentRefused as refusal:
+            form.reason.errors = [*form.reason.errors, str(refusal)]
+        else:
+            flash(gettext("Assignment ended; %(name)s was told.", name=person.display_name or person.username),
+                  "success")
+            return redirect(url_for(".register_case", case_id=case.id))
+    return render_template("cases/end_assignment.html", assignment=assignment, person=person,
+                           case=case, form=form), 400 if form.errors else 200
