@@ -105,17 +105,14 @@ def _email_wanted(user_ids: list[int]) -> set[int]:
 
 
 def case_event(case: Case, kind: str, key: str, *, capacities: Iterable[str] | None = None,
-               detail: str = "", except_user_id: int | None = None,
+               detail: str = "", due_at: datetime | None = None,
                at: datetime | None = None) -> None:
     """An event on a case: to the assignees who can act on it, or to the coordinators when
     nobody assigned can (so that nothing waits unseen)."""
-    people = [u for u in team(case.id, capacities) if u != except_user_id]
-    if people:
-        notify(people, kind=kind, audience=kinds.ASSIGNEE, key=key, case_id=case.id,
-               detail=detail, at=at)
-    else:
-        notify(coordinators(), kind=kind, audience=kinds.COORDINATOR, key=key, case_id=case.id,
-               detail=detail, at=at)
+    people = team(case.id, capacities)
+    audience = kinds.ASSIGNEE if people else kinds.COORDINATOR
+    notify(people or coordinators(), kind=kind, audience=audience, key=key, case_id=case.id,
+           detail=detail, due_at=due_at, at=at)
 
 
 def new_report(case: Case, *, linked: bool = False, at: datetime | None = None) -> None:
