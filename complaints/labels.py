@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .assignment_reasons import ALL_REASONS
 from .forms.report import RANK_BANDS, UNIT_GROUPS
+from .triage import RISK_LEVELS
 from .translatable import N_
 
 CHANNELS = {
@@ -45,4 +46,5 @@ def tables() -> dict[str, dict]:
         "channels": CHANNELS, "wants": WANTS, "relations": RELATIONS, "uploaders": SOURCES,
         "checkin_answers": CHECKIN_ANSWERS, "rank_bands": dict(RANK_BANDS[1:]),
         "unit_groups": dict(UNIT_GROUPS[1:]), "assignment_reasons": ALL_REASONS,
+        "risk_levels": RISK_LEVELS,
     }

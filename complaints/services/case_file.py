@@ -14,14 +14,16 @@ from typing import Any
 from flask_babel import gettext
 from sqlalchemy import func, select
 
-from .. import next_step, workflow
+from .. import next_step, triage, workflow
 from ..assignment_reasons import ALL_REASONS
 from ..notifications import CAPACITY_WORDS
 from ..extensions import db
 from ..models import (Assignment, Case, CaseExclusion, Deadline, MonitoringCheckin,
                       ProtectiveMeasure, Transition, User)
 from ..policy import active_capacities
+from ..procedures import load_profile
 from ..translatable import N_
+from . import triage as triage_records
 from .case_access import AttachmentView, CaseContent, cipher_for, integrity_alarm, open_for_staff
 from .transitions import available_actions, facts_of
 
@@ -87,6 +89,17 @@ class CaseFile:
     files: list[FileEntry] = field(default_factory=list)
     excluded_staff: list[str] = field(default_factory=list)
     next_step: NextStep | None = None
+    risks: list[triage_records.RiskView] = field(default_factory=list)
+    measures_in_force: int = 0
+    can_correct_category: bool = False
+    can_assess_risk: bool = False
+
+    @property
+    def protection_check(self) -> bool:
+        """The latest assessment finds a high risk and no protective measure is in force."""
+        latest = self.risks[0].assessment if self.risks else None
+        return bool(latest and triage.needs_protection_check(latest.retaliation, latest.repeat,
+                                                             self.measures_in_force))
 
     @property
     def case(self) -> Case:
@@ -111,6 +124,8 @@ def open_case_file(user: Any, case_id: uuid.UUID | str) -> CaseFile:
                                         .order_by(Transition.at)).scalars()
         ]
         timeline += _ended_assignments(case, cipher, names)
+        timeline += _category_changes(case, cipher, names)
+        risks = triage_records.risk_history(case, cipher, names)
         records = {
             gettext(label): cipher.open("cases", f"{name}_enc", case.id, getattr(case, f"{name}_enc"))
             for name, label in RECORD_COLUMNS.items() if getattr(case, f"{name}_enc") is not None
@@ -141,9 +156,10 @@ def open_case_file(user: Any, case_id: uuid.UUID | str) -> CaseFile:
         select(Assignment, User).join(User, User.id == Assignment.user_id)
         .where(Assignment.case_id == case.id, Assignment.ended_at.is_(None))).all())
     actions = available_actions(user, case)
+    capacities = active_capacities(user, case)
     return CaseFile(
         content=content,
-        capacities=active_capacities(user, case),
+        capacities=capacities,
         actions=actions,
         timeline=timeline,
         records=records,
@@ -156,7 +172,25 @@ def open_case_file(user: Any, case_id: uuid.UUID | str) -> CaseFile:
         files=_files(content, timeline),
         excluded_staff=_excluded_staff(case),
         next_step=None if actions else _next_step(case, assignees, deadlines),
+        risks=risks,
+        measures_in_force=sum(1 for m, _ in measures if m.lifted_at is None),
+        can_correct_category=bool(capacities & triage_records.CORRECTORS) and case.state != "closed",
+        can_assess_risk=bool(capacities & triage_records.ASSESSORS) and case.state != "closed",
     )
+
+
+def _category_changes(case: Case, cipher: Any, names: dict[int, str]) -> list[TimelineEntry]:
+    profile = load_profile(case.procedure)
+
+    def label(code: str) -> str:
+        category = profile.category(code)
+        return gettext(category.label) if category else code
+
+    return [TimelineEntry(change.changed_at, "category",
+                          gettext("Category corrected: %(old)s → %(new)s",
+                                  old=label(change.from_category), new=label(change.to_category)),
+                          reason, names.get(change.changed_by_id, ""), anchor=f"category-{change.id}")
+            for change, reason in triage_records.category_changes(case, cipher)]
 
 
 def _step_title(action: str) -> str:

@@ -11,11 +11,11 @@ from flask_login import current_user
 
 from .. import workflow
 from ..access import roles_required
-from ..forms.case_day import EndAssignmentForm, RecusalForm
+from ..forms.case_day import CategoryForm, EndAssignmentForm, NoteForm, RecusalForm, RiskForm
 from ..forms.cases import (AssignForm, CaseFilterForm, ConfirmForm, ConsentForm, ExceptionForm,
                            MeasureForm, MessageForm, RetaliationForm, TransitionForm)
 from ..instance import profile
-from ..services import assignments, case_lists, casework, notifications, transitions
+from ..services import assignments, case_lists, casework, notifications, transitions, triage
 from ..services.case_access import read_attachment, staff_case
 from ..services.case_file import open_case_file
 from .helpers import download_response, uploaded_files
@@ -69,11 +69,18 @@ def case_page(case_id) -> str:  # type: ignore[no-untyped-def]
     return _render_case(case_file)
 
 
-def _render_case(case_file, message_form=None, measure_form=None, status=200):  # type: ignore[no-untyped-def]
+def _render_case(case_file, message_form=None, measure_form=None, status=200, *, note_form=None,  # type: ignore[no-untyped-def]
+                 category_form=None, risk_form=None, preview=None):
+    category_form = category_form or CategoryForm(formdata=None, prefix="category")
+    category_form.category.choices = [("", gettext("Choose"))] + [
+        (c.code, gettext(c.label)) for c in profile().categories if c.code != case_file.case.category]
     return render_template(
         "cases/case.html", file=case_file, case=case_file.case,
         transition_form=TransitionForm(formdata=None),
         message_form=message_form or MessageForm(formdata=None),
+        note_form=note_form or NoteForm(formdata=None, prefix="note"),
+        category_form=category_form, risk_form=risk_form or RiskForm(formdata=None, prefix="risk"),
+        preview=preview,
         measure_form=measure_form or MeasureForm(formdata=None),
         consent_form=ConsentForm(formdata=None), confirm_form=ConfirmForm(),
         retaliation_form=RetaliationForm(formdata=None),
@@ -105,17 +112,80 @@ def act(case_id):  # type: ignore[no-untyped-def]
 @bp.post("/cases/<uuid:case_id>/messages")
 @roles_required(*CASE_ROLES)
 def send_message(case_id):  # type: ignore[no-untyped-def]
+    """A message to the complainant; with "Preview", nothing is sent and the page shows it as
+    the complainant will read it, the text kept in the form."""
     form = MessageForm()
+    if "internal" in request.form:  # a page from before notes had their own form
+        form.body.errors = [gettext("This page is out of date: internal notes now have their own "
+                                    "form. Nothing was sent; check where your text should go.")]
+        return _render_case(open_case_file(current_user, case_id), message_form=form, status=400)
     if form.validate_on_submit():
+        if form.preview.data:
+            return _render_case(open_case_file(current_user, case_id), message_form=form,
+                                preview=form.body.data.strip())
         try:
-            casework.send_message(current_user, case_id, form.body.data, internal=form.internal.data,
+            casework.send_message(current_user, case_id, form.body.data,
                                   files=uploaded_files(form.files.data))
         except casework.CaseworkRefused as refusal:
             form.body.errors = [*form.body.errors, str(refusal)]
         else:
-            flash(gettext("Note saved.") if form.internal.data else gettext("Message sent."), "success")
+            flash(gettext("Message sent."), "success")
             return redirect(url_for(".case_page", case_id=case_id) + "#messages")
     return _render_case(open_case_file(current_user, case_id), message_form=form, status=400)
+
+
+@bp.post("/cases/<uuid:case_id>/notes")
+@roles_required(*CASE_ROLES)
+def add_note(case_id):  # type: ignore[no-untyped-def]
+    """An internal note: only the people assigned to the case read it."""
+    form = NoteForm(prefix="note")
+    if form.validate_on_submit():
+        try:
+            casework.send_message(current_user, case_id, form.body.data, internal=True,
+                                  files=uploaded_files(form.files.data))
+        except casework.CaseworkRefused as refusal:
+            form.body.errors = [*form.body.errors, str(refusal)]
+        else:
+            flash(gettext("Note saved."), "success")
+            return redirect(url_for(".case_page", case_id=case_id) + "#messages")
+    return _render_case(open_case_file(current_user, case_id), note_form=form, status=400)
+
+
+@bp.post("/cases/<uuid:case_id>/category")
+@roles_required(*CASE_ROLES)
+def correct_category(case_id):  # type: ignore[no-untyped-def]
+    form = CategoryForm(prefix="category")
+    form.category.choices = []
+    if form.validate_on_submit():
+        try:
+            change = triage.correct_category(current_user, case_id, form.category.data,
+                                             form.reason.data, form.version.data)
+        except triage.TriageRefused as refusal:
+            form.category.errors = [*form.category.errors, str(refusal)]
+        else:
+            category = profile().category(change.to_category)
+            flash(gettext("Category corrected. Deadlines already running are unchanged."), "success")
+            if category and category.external_referral:
+                flash(gettext("This category is normally referred to the military police or the "
+                              "prosecutor: see What you can do now."), "warning")
+            return redirect(url_for(".case_page", case_id=case_id))
+    return _render_case(open_case_file(current_user, case_id), category_form=form, status=400)
+
+
+@bp.post("/cases/<uuid:case_id>/risk")
+@roles_required(*CASE_ROLES)
+def assess_risk(case_id):  # type: ignore[no-untyped-def]
+    form = RiskForm(prefix="risk")
+    if form.validate_on_submit():
+        try:
+            triage.record_risk(current_user, case_id, form.retaliation.data, form.repeat.data,
+                               form.note.data or "")
+        except triage.TriageRefused as refusal:
+            form.retaliation.errors = [*form.retaliation.errors, str(refusal)]
+        else:
+            flash(gettext("Risk assessment recorded."), "success")
+            return redirect(url_for(".case_page", case_id=case_id) + "#risk")
+    return _render_case(open_case_file(current_user, case_id), risk_form=form, status=400)
 
 
 @bp.post("/cases/<uuid:case_id>/measures")
