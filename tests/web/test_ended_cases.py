@@ -71,3 +71,19 @@ def test_the_register_never_shows_an_ended_case_as_overdue(app, staff_client) ->
     html = coordinator_client.get("/register?state=rejected").get_data(as_text=True)
     row = re.search(rf"<tr[^>]*>\s*<td><a[^>]*>{reference}</a>.*?</tr>", html, re.S).group(0)
     assert "overdue" not in row and "row-overdue" not in row
+
+
+def test_closing_warns_of_measures_still_in_force(app, staff_client) -> None:
+    client, officer = staff_client("officer")
+    with app.test_request_context():
+        officer = db.session.get(User, officer.id)
+        case, _ = make_case(category="MOBBING")
+        assign(case, officer, "intake")
+        tr.perform(officer, case.id, "acknowledge", tr.TransitionInputs(), case.version)
+        casework.order_measure(officer, case.id, "no_contact", "")
+        tr.perform(officer, case.id, "open_inquiry", tr.TransitionInputs(), case.version)
+        tr.perform(officer, case.id, "resolve_informally", tr.TransitionInputs(reason="Settled."), case.version)
+        case_id = case.id
+    html = client.get(f"/cases/{case_id}").get_data(as_text=True)
+    close_form = html[html.index("Close the case</summary>"):]
+    assert "1 protective measure is still in force." in close_form
