@@ -39,12 +39,22 @@ COMPLAINANT_SOURCES = [
 OFFICER_SOURCES = [
     *(("templates/" + name, JINJA) for name in (
         "auth/login.html", "auth/code.html", "auth/enrol.html", "auth/password.html",
-        "cases/list.html", "cases/case.html", "cases/_filters.html", "cases/_pager.html")),
+        "cases/list.html", "cases/case.html", "cases/_filters.html", "cases/_pager.html",
+        # the case day: timeline, messages and notes, triage, recusal, notifications
+        "cases/_timeline.html", "cases/_messages.html", "cases/_message_preview.html",
+        "cases/_complainant_gave.html", "cases/_next_step.html", "cases/_category.html",
+        "cases/_risk.html", "cases/_close_warning.html", "cases/_ended_assignments.html",
+        "cases/recuse.html", "cases/end_assignment.html", "notifications/inbox.html",
+        "notifications/settings.html", "notifications/_nav.html")),
     *((name, "python") for name in (
         "complaints/forms/cases.py", "complaints/forms/auth.py", "complaints/workflow.py",
         "complaints/labels.py", "complaints/views/__init__.py", "complaints/views/cases.py",
         "complaints/views/auth.py", "complaints/services/case_file.py",
-        "complaints/services/casework.py", "complaints/auth.py")),
+        "complaints/services/casework.py", "complaints/auth.py",
+        "complaints/notifications.py", "complaints/triage.py", "complaints/assignment_reasons.py",
+        "complaints/forms/case_day.py", "complaints/services/triage.py",
+        "complaints/services/notifications.py", "complaints/services/notification_mail.py",
+        "complaints/services/assignments.py", "complaints/views/notifications.py")),
 ]
 CATALOGUE_LOCALES = ["en", "sr_Latn", "sr_Cyrl", "bs", "mk", "sq"]
 
