@@ -263,7 +263,10 @@ def _steps(rng: random.Random, category_info, anonymous: bool,  # type: ignore[n
     else:
         names = ["investigation", "appealed", "reinvestigated", "withdrawn", "ex_officio", "rejected"]
     path = PATHS[rng.choice(names)]
-    return path[:rng.randint(1, len(path))]
+    steps = path[:rng.randint(1, len(path))]
+    if steps[-1] == "reroute":  # a re-routed case is assessed again at once (its triage clock
+        steps = path[:len(steps) + 1]  # counts from receipt, so resting there is overdue)
+    return steps
 
 
 # Days between a step and the one before it, as an office working on time takes them.
