@@ -96,6 +96,36 @@ def open_first_action(page: Page, base: str) -> None:
     page.locator("details.action").first.scroll_into_view_if_needed()
 
 
+def scroll_to(selector: str) -> Step:
+    def step(page: Page, base: str) -> None:
+        page.locator(selector).first.evaluate("e => e.scrollIntoView({block: 'start'})")
+    return step
+
+
+def message_preview(page: Page, base: str) -> None:
+    case_in_state("triage")(page, base)
+    page.fill("form.message-form textarea", "Thank you for your report. I am the officer handling it.\n"
+              "Could you tell me who else was present that evening?")
+    page.click("form.message-form button[name=preview]")
+    scroll_to("#h-write")(page, base)
+
+
+def risk_form(page: Page, base: str) -> None:
+    case_in_state("triage")(page, base)
+    page.click("#risk summary")
+    scroll_to("#h-risk")(page, base)
+
+
+def recusal(page: Page, base: str) -> None:
+    case_in_state("triage")(page, base)
+    go(page, "a[href$='/recuse']")
+
+
+def end_assignment(page: Page, base: str) -> None:
+    first_row("/register?state=formal_investigation")(page, base)
+    go(page, "a[href$='/end']")
+
+
 SHOTS: list[Shot] = [
     Shot("anonymous", "/", "home.png"),
     Shot("anonymous", "/", "language-switcher.png", prepare=open_language_menu),
@@ -111,8 +141,15 @@ SHOTS: list[Shot] = [
     Shot("officer", case_in_state("triage"), "officer-case.png"),
     Shot("officer", case_in_state("triage"), "officer-case-action.png", prepare=open_first_action),
     Shot("decision", case_in_state("decision_pending"), "decision-case.png", prepare=open_first_action),
+    Shot("officer", "/notifications", "officer-notifications.png"),
+    Shot("officer", case_in_state("decision_pending"), "officer-next-step.png", prepare=scroll_to("#h-actions")),
+    Shot("officer", message_preview, "officer-message-preview.png"),
+    Shot("officer", risk_form, "officer-risk.png"),
+    Shot("officer", recusal, "officer-recuse.png"),
     Shot("coordinator", "/register", "coordinator-register.png"),
     Shot("coordinator", first_row("/register?state=submitted"), "coordinator-assign.png"),
+    Shot("coordinator", "/notifications", "coordinator-notifications.png"),
+    Shot("coordinator", end_assignment, "coordinator-end-assignment.png"),
     Shot("gem", "/statistics", "gem-statistics.png"),
     Shot("gem", "/statistics/report", "gem-quarterly-report.png"),
     Shot("auditor", "/audit", "auditor-log.png"),
