@@ -104,3 +104,16 @@ def test_a_page_from_before_the_split_never_sends_a_note_to_the_complainant(app,
     assert "Internal: the respondent&#39;s file." in response.get_data(as_text=True)
     with app.app_context():
         assert count(Message) == 0
+
+
+def test_a_preview_with_files_says_they_must_be_chosen_again(app, staff_client) -> None:
+    officer, case_id, _ = officer_on_a_case(app, staff_client)
+    page = f"/cases/{case_id}"
+    without = officer.post(f"{page}/messages", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(officer, page), "body": "Hello.", "preview": "1",
+        "files": (io.BytesIO(b""), "")}).get_data(as_text=True)
+    assert "choose them again" not in without
+    with_file = officer.post(f"{page}/messages", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(officer, page), "body": "Hello.", "preview": "1",
+        "files": (io.BytesIO(b"x"), "scan.txt")}).get_data(as_text=True)
+    assert "choose them again before you send" in with_file
