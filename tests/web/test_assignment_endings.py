@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from complaints.extensions import db
-from complaints.models import Assignment, AuditEntry, Notification
+from complaints.models import Assignment, AuditEntry, Case, Notification
 from tests.factories import assign, make_case
 from tests.web.conftest import csrf_token
 
@@ -79,12 +79,19 @@ def test_ending_an_assignment_asks_for_confirmation_and_tells_the_person(app, st
     token = csrf_token(coordinator, page)
     refused = coordinator.post(page, data={"csrf_token": token})
     assert refused.status_code == 400 and active(app, assignment_id)
-    done = coordinator.post(page, data={"csrf_token": token, "reason": "absence"})
+    colleague_client, colleague = staff_client("investigator")  # stays on the case, reads the note
+    with app.app_context():
+        assign(db.session.get(Case, case_id), db.session.merge(colleague), "investigator")
+    token = csrf_token(coordinator, page)
+    done = coordinator.post(page, data={"csrf_token": token, "reason": "absence",
+                                        "note": "On sick leave until March."})
     assert done.status_code == 302 and not active(app, assignment_id)
     inbox = officer.get("/notifications").get_data(as_text=True)
     assert reference in inbox and "Your assignment as intake ended" in inbox
+    assert "sick leave" not in inbox
     register = coordinator.get(f"/register/{case_id}").get_data(as_text=True)
-    assert "Absent for a long time" in register
+    assert "Absent for a long time" in register and "sick leave" not in register
+    assert "On sick leave until March." in colleague_client.get(f"/cases/{case_id}").get_data(as_text=True)
 
 
 def test_only_coordinators_reach_the_end_assignment_page(app, staff_client) -> None:

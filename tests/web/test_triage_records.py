@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from complaints.extensions import db
-from complaints.models import AuditEntry, Case, CategoryChange, RiskAssessment, User
+from complaints.models import AuditEntry, Case, CategoryChange, Deadline, RiskAssessment, User
 from complaints.services import transitions as tr
 from tests.factories import assign, make_case
 from tests.web.conftest import csrf_token
@@ -30,10 +30,19 @@ def correct(client, case_id, category, reason="Wrong box ticked.", version=None)
 
 
 def test_the_intake_officer_corrects_the_category_with_a_sealed_reason(app, staff_client) -> None:
-    client, _, case_id = on_a_case(app, staff_client, category="MOBBING")
+    client, user_id, case_id = on_a_case(app, staff_client, category="MOBBING")
+    with app.test_request_context():
+        case = db.session.get(Case, case_id)
+        tr.perform(db.session.get(User, user_id), case.id, "acknowledge", tr.TransitionInputs(), case.version)
+        clocks_before = {(d.kind, d.due_at, d.met_at) for d in db.session.execute(
+            select(Deadline).where(Deadline.case_id == case_id)).scalars()}
+    assert "Propose mediation" in client.get(f"/cases/{case_id}").get_data(as_text=True)
     response = correct(client, case_id, "SH_VERBAL", reason="The remarks were sexual.")
     assert response.status_code == 302
     with app.app_context():
+        clocks_after = {(d.kind, d.due_at, d.met_at) for d in db.session.execute(
+            select(Deadline).where(Deadline.case_id == case_id)).scalars()}
+        assert clocks_after == clocks_before  # deadlines already running are unchanged
         assert db.session.get(Case, case_id).category == "SH_VERBAL"
         change = db.session.execute(select(CategoryChange)).scalar_one()
         assert (change.from_category, change.to_category) == ("MOBBING", "SH_VERBAL")
@@ -44,6 +53,7 @@ def test_the_intake_officer_corrects_the_category_with_a_sealed_reason(app, staf
     html = client.get(f"/cases/{case_id}").get_data(as_text=True)
     assert "Category corrected: Bullying at work (mobbing) → Sexual harassment: words" in html
     assert "The remarks were sexual." in html
+    assert "Propose mediation" not in html  # the routes offered follow the new category
 
 
 def test_a_correction_that_contradicts_mediation_is_refused_and_explained(app, staff_client) -> None:
