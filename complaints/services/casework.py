@@ -33,6 +33,10 @@ class CaseworkRefused(Exception):
     """Not possible; the message says why in plain words."""
 
 
+class StoreFault(CaseworkRefused):
+    """The attachment store failed (our side, not the file's): nothing was saved."""
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -99,7 +103,7 @@ def _store(directory: str, attachment_id: uuid.UUID, key: bytes, stream: BinaryI
                                       "your text is still here.", name=filename, size=limit_mb)) from None
     except attachment_store.StorageError as error:
         log.error("%s", error)
-        raise CaseworkRefused(gettext(StoreUnavailable.MESSAGE)) from None
+        raise StoreFault(gettext(StoreUnavailable.MESSAGE)) from None
 
 
 def _monitoring_open(case: Case) -> bool:

@@ -128,10 +128,17 @@ def send_message(case_id):  # type: ignore[no-untyped-def]
                                   files=uploaded_files(form.files.data))
         except casework.CaseworkRefused as refusal:
             form.body.errors = [*form.body.errors, str(refusal)]
+            return _render_case(open_case_file(current_user, case_id), message_form=form,
+                                status=_refusal_status(refusal))
         else:
             flash(gettext("Message sent."), "success")
             return redirect(url_for(".case_page", case_id=case_id) + "#messages")
     return _render_case(open_case_file(current_user, case_id), message_form=form, status=400)
+
+
+def _refusal_status(refusal: Exception) -> int:
+    """400 for what the person can change; 503 when the file store failed (our side)."""
+    return 503 if isinstance(refusal, casework.StoreFault) else 400
 
 
 @bp.post("/cases/<uuid:case_id>/notes")
@@ -145,6 +152,8 @@ def add_note(case_id):  # type: ignore[no-untyped-def]
                                   files=uploaded_files(form.files.data))
         except casework.CaseworkRefused as refusal:
             form.body.errors = [*form.body.errors, str(refusal)]
+            return _render_case(open_case_file(current_user, case_id), note_form=form,
+                                status=_refusal_status(refusal))
         else:
             flash(gettext("Note saved."), "success")
             return redirect(url_for(".case_page", case_id=case_id) + "#messages")
