@@ -17,7 +17,7 @@ from ..extensions import db
 @with_appcontext
 def command(within: int, send_reminders: bool) -> None:
     """List open deadlines that are overdue or due soon (and notify the people concerned)."""
-    deadline_watch.sweep(within_days=within)
+    deadline_watch.sweep()  # "due soon" keeps its meaning (two days), whatever --within lists
     items = reminders.due_items(within)
     if not items:
         click.echo("No deadline is overdue or due soon.")
