@@ -28,6 +28,7 @@ BLUEPRINT_MODULES = (
     "form_errors",
     "time_limits",
     "kept_forms",
+    "notifications",
 )
 
 

@@ -284,6 +284,30 @@ def follow_the_oral_report(page: Page, base: str) -> None:
     page.locator("#minutes").scroll_into_view_if_needed()
 
 
+def message_preview(page: Page, base: str) -> None:
+    case_in_state("triage")(page, base)
+    page.fill("form.message-form textarea", "Thank you for your report. I am the officer handling it.\n"
+              "Could you tell me who else was present that evening?")
+    page.click("form.message-form button[name=preview]")
+    scroll_to("#h-write")(page, base)
+
+
+def risk_form(page: Page, base: str) -> None:
+    case_in_state("triage")(page, base)
+    page.click("#risk summary")
+    scroll_to("#h-risk")(page, base)
+
+
+def recusal(page: Page, base: str) -> None:
+    case_in_state("triage")(page, base)
+    go(page, "a[href$='/recuse']")
+
+
+def end_assignment(page: Page, base: str) -> None:
+    first_row("/register?state=formal_investigation")(page, base)
+    go(page, "a[href$='/end']")
+
+
 SHOTS: list[Shot] = [
     Shot("anonymous", "/", "home.png"),
     Shot("anonymous", "/", "language-switcher.png", prepare=open_language_menu),
@@ -319,6 +343,13 @@ SHOTS: list[Shot] = [
     Shot("coordinator", first_row("/register?unassigned=y"), "coordinator-assign.png", prepare=show_assign_form),
     Shot("coordinator", "/register/workload", "coordinator-workload.png"),
     Shot("coordinator", exception_waiting, "coordinator-exceptions.png"),
+    Shot("officer", "/notifications", "officer-notifications.png"),
+    Shot("officer", case_in_state("decision_pending"), "officer-next-step.png", prepare=scroll_to("#h-actions")),
+    Shot("officer", message_preview, "officer-message-preview.png"),
+    Shot("officer", risk_form, "officer-risk.png"),
+    Shot("officer", recusal, "officer-recuse.png"),
+    Shot("coordinator", "/notifications", "coordinator-notifications.png"),
+    Shot("coordinator", end_assignment, "coordinator-end-assignment.png"),
     Shot("gem", "/statistics", "gem-statistics.png"),
     Shot("gem", "/statistics/annual", "gem-annual-report.png"),
     Shot("auditor", "/audit", "auditor-log.png"),

@@ -44,7 +44,13 @@ OFFICER_SOURCES = [
         "cases/list.html", "cases/case.html", "cases/_filters.html", "cases/_pager.html",
         "cases/_evidence_files.html",
         "cases/_procedure_clocks.html", "cases/_procedure_action_fields.html", "cases/_parties.html",
-        "cases/_hearings.html", "cases/received.html", "cases/received_done.html", "kept_forms/continue.html")),
+        "cases/_hearings.html", "cases/received.html", "cases/received_done.html", "kept_forms/continue.html",
+        # the case day: timeline, messages and notes, triage, recusal, notifications
+        "cases/_timeline.html", "cases/_messages.html", "cases/_message_preview.html",
+        "cases/_complainant_gave.html", "cases/_next_step.html", "cases/_category.html",
+        "cases/_risk.html", "cases/_close_warning.html", "cases/_ended_assignments.html",
+        "cases/recuse.html", "cases/end_assignment.html", "notifications/inbox.html",
+        "notifications/settings.html", "notifications/_nav.html")),
     *((name, "python") for name in (
         "complaints/forms/cases.py", "complaints/forms/auth.py", "complaints/workflow.py",
         "complaints/labels.py", "complaints/views/__init__.py", "complaints/views/cases.py",
@@ -53,7 +59,11 @@ OFFICER_SOURCES = [
         "complaints/views/procedure.py", "complaints/services/feedback.py",
         "complaints/services/deadlines.py", "complaints/services/confirmations.py",
         "complaints/services/parties.py", "complaints/services/hearings.py",
-        "complaints/services/received.py", "complaints/views/kept_forms.py")),
+        "complaints/services/received.py", "complaints/views/kept_forms.py",
+        "complaints/notifications.py", "complaints/triage.py", "complaints/assignment_reasons.py",
+        "complaints/forms/case_day.py", "complaints/services/triage.py",
+        "complaints/services/notifications.py", "complaints/services/notification_mail.py",
+        "complaints/services/assignments.py", "complaints/views/notifications.py")),
 ]
 CATALOGUE_LOCALES = ["en", "sr_Latn", "sr_Cyrl", "bs", "mk", "sq"]
 
