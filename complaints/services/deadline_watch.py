@@ -13,7 +13,6 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from .. import notifications as kinds
-from .. import workflow
 from ..extensions import db
 from ..models import Case, Deadline
 from ..next_step import deadline_capacities
@@ -43,6 +42,8 @@ def _deadlines(now: datetime, horizon: datetime) -> int:
     rows = db.session.execute(
         select(Deadline, Case).join(Case, Case.id == Deadline.case_id)
         .where(Deadline.met_at.is_(None), Deadline.due_at <= horizon,
+               # the 7-day maximum for acknowledgement is the escalation below, to coordinators
+               Deadline.kind != "acknowledge_maximum",
                Case.state.not_in(CLOCKS_STOP_IN), Case.shredded_at.is_(None))
         .order_by(Deadline.due_at, Deadline.id)).all()  # one order for every run: no deadlock
     for deadline, case in rows:
@@ -63,8 +64,8 @@ def _unacknowledged(now: datetime) -> int:
             Case.state == "submitted", Case.shredded_at.is_(None)).order_by(Case.id)).scalars():
         profile = load_profile(case.procedure)
         days = profile.deadlines_days["acknowledge_maximum"]
-        last_day_begins = workflow.add_days(case.submitted_at, max(days - 1, 0),
-                                            profile.day_counting, profile.holidays)
+        # The end of the day before the last one (in the profile's calendar and time zone).
+        last_day_begins = profile.calendar.add_days(case.submitted_at, max(days - 1, 0))
         if now <= last_day_begins:
             continue
         found += 1

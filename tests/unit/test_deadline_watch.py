@@ -99,7 +99,8 @@ def test_ended_cases_reach_nobody(people) -> None:
     case, _ = make_case(submitted_at=NOW - timedelta(days=30))
     assign(case, officer, "intake")
     tr.replay(case, "acknowledge", officer, tr.TransitionInputs(), NOW - timedelta(days=29))
-    tr.replay(case, "reject", officer, tr.TransitionInputs(code="duplicate", reason="Twice."),
+    tr.replay(case, "reject", officer, tr.TransitionInputs(code="duplicate", reason="Twice.",
+                                                            complainant_notice="Already reported."),
               NOW - timedelta(days=28))
     deadline_watch.sweep(now=NOW + timedelta(days=200))
     assert count() == 0
