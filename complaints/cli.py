@@ -23,6 +23,7 @@ from .procedures import ProfileError
 # Modules that each define a click command or group named ``command``.
 COMMAND_MODULES: tuple[str, ...] = (
     "commands.deadlines",
+    "commands.notifications",
     "commands.demo",
     "commands.users",
     "commands.keys",

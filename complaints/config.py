@@ -54,6 +54,7 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], Any]] = {
     "NOJS_REPORTS_PER_HOUR": (_as_int, 30),     # ... and at most this many such reports an hour
     "NOJS_SIGNINS_PER_MINUTE": (_as_int, 30),   # ... and such sign-ins a minute
     "CASE_MESSAGES_PER_HOUR": (_as_int, 30),    # messages from one receipt session's case
+    "SIGN_IN_CODE_MINUTES": (_as_int, 5),   # to enter the authenticator code after the password
     "LOCKOUT_THRESHOLD": (_as_int, 5),
     "STATS_THRESHOLD": (_as_int, 5),
     "DEMO": (_as_bool, False),
@@ -116,6 +117,9 @@ def validate_settings(settings: Mapping[str, Any]) -> None:
             parse_networks(settings[name])
         except ValueError as error:
             raise SettingsError(f"{PREFIX}{name}: {error}") from None
+    for name in ("STAFF_IDLE_MINUTES", "SIGN_IN_CODE_MINUTES"):
+        if settings[name] < 3:  # the warning comes two minutes before the end
+            raise SettingsError(f"{PREFIX}{name} must be at least 3 (minutes)")
     url = settings["DATABASE_URL"]
     if not (url.startswith("sqlite") or url.startswith("postgresql")):
         raise SettingsError(

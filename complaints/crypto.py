@@ -70,10 +70,15 @@ ENCRYPTED_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("external_referrals", "reference_enc", "referral id"),
     ("case_records", "text_enc", "record id"),
     ("case_records", "remarks_enc", "record id"),
+    ("assignments", "end_note_enc", "assignment id"),
+    ("category_changes", "reason_enc", "change id"),
+    ("risk_assessments", "note_enc", "assessment id"),
     ("data_keys", "wrapped", "data key id and KEK id (under the KEK, not a data key)"),
     ("users", "totp_secret_enc", "user id (under the system data key)"),
     ("account_links", "totp_secret_enc", "link id (under the system data key)"),
     ("legal_holds", "reason_enc", "hold id (under the system data key)"),
+    ("kept_forms", "fields_enc", "kept form id, user id and the form's address (under a key held "
+                                 "only in the person's browser, services/kept_forms.py)"),
 )
 
 

@@ -23,9 +23,22 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Callable, Iterable
 
-import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only; the modules load when an audit runs (_solver)
+    import numpy as np
+    from scipy.optimize import LinearConstraint
+    from scipy.sparse import csr_array
+
+
+def _solver():  # type: ignore[no-untyped-def]
+    """NumPy and SciPy's HiGHS, imported when an audit runs: every web worker imported them
+    at start-up before (about 100 MB each), though only a new statistics release audits."""
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import csr_array
+
+    return np, Bounds, LinearConstraint, milp, csr_array
 
 from .disclosure import WITHHELD, Figure, Requirement, Term
 
@@ -114,6 +127,7 @@ class Model:
         return [self.index[("cell", publication, term.event, dims, cell)] for cell in space.matching(dims, term.where)]
 
     def add_figure(self, figure: Figure) -> None:
+        np, Bounds, LinearConstraint, milp, csr_array = _solver()
         if figure.status == WITHHELD:
             return
         low, high = figure.bounds()
@@ -122,6 +136,7 @@ class Model:
     def add_relation(self, relation: Relation) -> bool:
         """Add a link; one the true counts break (data from before a rule existed) is left
         out: an analyst who assumed it would be reasoning from something false."""
+        np, Bounds, LinearConstraint, milp, csr_array = _solver()
         coefficients = Counter(self.expression(tuple(relation.left)))
         coefficients.subtract(self.expression(tuple(relation.right)))
         if sum(c * self.truth[v] for v, c in coefficients.items()) > 0:
@@ -306,6 +321,7 @@ class _Solver:
         return list({id(f): f for f in violations}.values())
 
     def _program(self, part: int):  # type: ignore[no-untyped-def]
+        np, Bounds, LinearConstraint, milp, csr_array = _solver()
         variables = [v for v, c in self.components.items() if c == part]
         position = {v: i for i, v in enumerate(variables)}
         data, rows, cols, lbs, ubs = [], [], [], [], []
@@ -327,6 +343,7 @@ class _Solver:
         return position, constraint, truth
 
     def _side(self, program, wanted, side: str) -> list[Figure]:  # type: ignore[no-untyped-def]
+        np, Bounds, LinearConstraint, milp, csr_array = _solver()
         position, constraint, truth = program
 
         def value(expression: dict[int, int], x: np.ndarray) -> float:
@@ -358,6 +375,7 @@ class _Solver:
         """Pull each expression towards its target (up for "high", down for "low"), no
         further: one slack per expression, capped at the target, so that reaching one
         target never pays more than reaching another."""
+        np, Bounds, LinearConstraint, milp, csr_array = _solver()
         n, m = len(position), len(targets)
         sign = 1.0 if side == "high" else -1.0
         rows, cols, data = [], [], []
@@ -395,4 +413,5 @@ def _mark(requirement: Requirement, side: str) -> tuple[str, str, str]:
 
 def _pad(n: int, m: int) -> csr_array:
     """The identity on the first n unknowns, zero on the m slacks: widens a constraint matrix."""
+    np, Bounds, LinearConstraint, milp, csr_array = _solver()
     return csr_array((np.ones(n), (np.arange(n), np.arange(n))), shape=(n, n + m))

@@ -36,9 +36,10 @@ MESSAGES = {
 
 
 def render_error(code: int, title: str | None = None, text: str | None = None,
-                 account_menu: bool = True):  # type: ignore[no-untyped-def]
+                 account_menu: bool = True, typed=()):  # type: ignore[no-untyped-def]
     """The error page. ``account_menu=False`` leaves out the signed-in menu, which reads the
-    user's account from the database (not there when the database is the problem)."""
+    user's account from the database (not there when the database is the problem); ``typed``
+    is text the person sent that could not be accepted, shown so that it can be copied."""
     from flask import current_app
 
     default_title, default_text = MESSAGES.get(code, MESSAGES[500])
@@ -48,7 +49,7 @@ def render_error(code: int, title: str | None = None, text: str | None = None,
     for without_account in ((False, True) if account_menu else (True,)):
         try:
             return render_template("errors/error.html", code=code, title=title, text=text,
-                                   without_account=without_account), code
+                                   without_account=without_account, typed=typed), code
         except Exception:
             db.session.rollback()
     # The error page itself failed: answer plainly, still leak nothing.
@@ -59,10 +60,16 @@ def render_error(code: int, title: str | None = None, text: str | None = None,
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+        from .views import kept_forms  # nothing typed is lost: views/kept_forms.py
+
+        recovered = kept_forms.recover_from_refused_token()
+        if recovered is not None:
+            return recovered
         return render_error(
             400, N_("This form has expired"),
             N_("For your safety, forms stop working after a while or when opened in another "
-               "window. Go back, reload the page and send it again."))
+               "window. Go back, reload the page and send it again."),
+            typed=kept_forms.typed_text_of_refused_form())
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]

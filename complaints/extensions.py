@@ -120,6 +120,7 @@ def register(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the sign-in page explains itself (this one was English only)
     login_manager.session_protection = None  # our per-user nonce does this job (auth)
     from .i18n import select_locale
 

@@ -6,8 +6,10 @@ translated by the ``label`` template filter.
 """
 from __future__ import annotations
 
+from .assignment_reasons import ALL_REASONS
 from .forms.report import RANK_BANDS, SEXES, UNIT_GROUPS
 from .metadata import LEFT_LABELS, STATUS_LABELS
+from .triage import RISK_LEVELS
 from .workflow import PROTECTIVE_MEASURES
 from .translatable import N_
 
@@ -51,4 +53,5 @@ def tables() -> dict[str, dict]:
         "unit_groups": dict(UNIT_GROUPS[1:]), "sexes": dict(SEXES[1:]),
         "measures": PROTECTIVE_MEASURES,
         "cleaning": STATUS_LABELS, "cleaning_left": LEFT_LABELS,
+        "assignment_reasons": ALL_REASONS, "risk_levels": RISK_LEVELS,
     }

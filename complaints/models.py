@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -392,6 +393,11 @@ class Assignment(Base):
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recused: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why it ended (a code of assignment_reasons.RECUSAL_REASONS or END_REASONS), by whom, and an
+    # optional note that only the case's assignees read.
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    end_reason: Mapped[str] = mapped_column(String(30), default="")
+    end_note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class Message(Base):
@@ -432,6 +438,9 @@ class Attachment(Base):
     # SHA-256 of the bytes as stored (after cleaning), taken when the file arrived.
     sha256: Mapped[str | None] = mapped_column(String(64))
 
+    # Declared so the unit of work inserts a message before the files that belong to it.
+    message: Mapped[Message | None] = relationship()
+
 
 class Transition(Base):
     __tablename__ = "transitions"
@@ -460,10 +469,13 @@ class Deadline(Base):
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))  # acknowledge | feedback | decision ...
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the clock stopped then
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ending: Mapped[str] = mapped_column(String(10), default="")  # "" | met | moot | paused
     extended_from: Mapped[datetime | None] = mapped_column(UTCDateTime)  # due date before an extension
+    # "" when a step met the deadline; "case_ended" when the case closed, was rejected or
+    # withdrawn first (the clock stopped without the step: never shown as met or overdue).
+    stop_reason: Mapped[str] = mapped_column(String(20), default="")
 
 
 class DeadlinePause(Base):
@@ -581,6 +593,7 @@ class MonitoringCheckin(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answer: Mapped[str] = mapped_column(String(20), default="")  # nothing | retaliation | repeat
     answered_by: Mapped[str] = mapped_column(String(20), default="")  # complainant | staff
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # case ended, no longer asked
 
 
 class AssignmentException(Base):
@@ -666,6 +679,85 @@ class StatisticsComputation(Base):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     releases: Mapped[int] = mapped_column(Integer, default=0)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class KeptForm(Base):
+    """A staff form sent after its session had timed out: what was typed, sealed under a key
+    that only the person's browser holds, kept until they sign in again (services/kept_forms)."""
+
+    __tablename__ = "kept_forms"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(500))  # the address the form was sent to
+    kept_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    fields_enc: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# --- the officers' and coordinators' day ---------------------------------------------------
+
+
+class Notification(Base):
+    """One event for one staff member: a reference, a kind of event and a date, never case
+    content. ``event_key`` names the event, so the same event never reaches a person twice
+    (two workers, two runs of the deadline job)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("user_id", "event_key"),
+                      Index("ix_notifications_user_unread", "user_id", "read_at"))
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    audience: Mapped[str] = mapped_column(String(12))  # assignee | coordinator: where it links
+    detail: Mapped[str] = mapped_column(String(40), default="")  # a code: deadline kind, capacity...
+    subject_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # e.g. who recused
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    event_key: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email_state: Mapped[str] = mapped_column(String(10), default="")  # "" | pending | sent
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NotificationPreference(Base):
+    """Whether a staff member also wants an e-mail (with no case content) for new events."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    email: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CategoryChange(Base):
+    """A category corrected at triage or later: both codes in clear, the reason encrypted."""
+
+    __tablename__ = "category_changes"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    from_category: Mapped[str] = mapped_column(String(40))
+    to_category: Mapped[str] = mapped_column(String(40))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class RiskAssessment(Base):
+    """Risk of retaliation and of repeat conduct (ISO 37002): coarse levels in clear for the
+    case page and statistics, the assessor's note encrypted. The latest one is current."""
+
+    __tablename__ = "risk_assessments"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    retaliation: Mapped[str] = mapped_column(String(10))  # low | medium | high
+    repeat: Mapped[str] = mapped_column(String(10))
+    assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assessed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 # --- audit -------------------------------------------------------------------------------

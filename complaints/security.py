@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, Response, abort, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
 
 from .access import deny_undeclared
@@ -24,6 +25,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+SESSION_COOKIE_LIFETIME = timedelta(hours=24)
+
+
 def configure_sessions(app: Flask) -> None:
     https = bool(app.config["HTTPS"])
     app.config.update(
@@ -31,14 +35,17 @@ def configure_sessions(app: Flask) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_SECURE=https,
-        PERMANENT_SESSION_LIFETIME=timedelta(minutes=app.config["STAFF_IDLE_MINUTES"]),
+        # The signed cookie opens nothing after a day. Sessions are browser-session cookies
+        # (gone when the browser closes); each kind ends sooner by its own clock in the
+        # signed data: staff after STAFF_IDLE_MINUTES idle (auth), a case opened with a
+        # receipt after TRACK_IDLE_MINUTES (public). A report form has no limit of its own,
+        # so it still works hours after it was opened (WCAG 2.2.1: over 20 hours).
+        PERMANENT_SESSION_LIFETIME=SESSION_COOKIE_LIFETIME,
         SESSION_REFRESH_EACH_REQUEST=True,
         MAX_CONTENT_LENGTH=app.config["MAX_REQUEST_MB"] * 1024 * 1024,
-        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which times out
-        # Flask-WTF's "strict" HTTPS check wants a Referer from the same host, but our pages
-        # send none (Referrer-Policy: no-referrer, so no receipt or case page ever leaks in
-        # one): over HTTPS every form failed. The token, SameSite=Strict cookies and the
-        # browser's Sec-Fetch-Site (checked below) do that job instead.
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session (above)
+        # Flask-WTF's strict mode wants a Referer on HTTPS, which our pages never send
+        # (no-referrer): it refused every form. from_our_pages() checks the origin instead.
         WTF_CSRF_SSL_STRICT=False,
         PREFERRED_URL_SCHEME="https" if https else "http",
         REMEMBER_COOKIE_DURATION=timedelta(seconds=0),
@@ -64,21 +71,27 @@ def no_nul_characters() -> None:
                  for key, value in form.items(multi=True)])
 
 
-def same_origin_posts_only() -> None:
-    """before_request: browsers say where a request comes from in Sec-Fetch-Site (whatever the
-    referrer policy); a form posted from another site is refused like a bad CSRF token."""
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return
-    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
-        from flask_wtf.csrf import CSRFError
+def sent_from_our_pages() -> bool:
+    """The browser says this request comes from a page of this site (Sec-Fetch-Site, set by
+    the browser itself; a script on another site can't forge it). False when unknown."""
+    return request.headers.get("Sec-Fetch-Site") == "same-origin"
 
-        raise CSRFError("The request came from another site.")
+
+def refuse_cross_site_forms() -> None:
+    """before_request: a form sent from another site is refused like a bad CSRF token, on
+    top of the token (the origin check that a Referer would give, without sending one).
+    Browsers too old to say where a request comes from rely on the token alone."""
+    if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+        return
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None and site not in ("same-origin", "none"):
+        raise CSRFError("The form was sent from another site.")
 
 
 def register(app: Flask) -> None:
     app.before_request(deny_undeclared)
     app.before_request(no_nul_characters)
-    app.before_request(same_origin_posts_only)
+    app.before_request(refuse_cross_site_forms)
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:

@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..services import auditing, reminders
+from ..services import auditing, deadline_watch, reminders
 from ..extensions import db
 
 
@@ -16,7 +16,8 @@ from ..extensions import db
               help="E-mail each assignee their deadlines (no case content) via COMPLAINTS_SMTP_*.")
 @with_appcontext
 def command(within: int, send_reminders: bool) -> None:
-    """List open deadlines that are overdue or due soon."""
+    """List open deadlines that are overdue or due soon (and notify the people concerned)."""
+    deadline_watch.sweep()  # "due soon" keeps its meaning (two days), whatever --within lists
     items = reminders.due_items(within)
     if not items:
         click.echo("No deadline is overdue or due soon.")

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
-                     StringField, TextAreaField)
+                     StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .. import workflow
@@ -53,10 +53,11 @@ class TransitionForm(FlaskForm):
 
 
 class MessageForm(FlaskForm):
-    body = TextAreaField(_l("Message"), validators=[DataRequired(_l("Write the message first.")),
-                                                Length(max=TEXT_LIMIT)])
-    internal = BooleanField(_l("Internal note (the complainant does not see it)"))
+    """To the complainant only: internal notes have their own form (forms.case_day.NoteForm)."""
+    body = TextAreaField(_l("Message to the complainant"),
+                         validators=[DataRequired(_l("Write the message first.")), Length(max=TEXT_LIMIT)])
     files = MultipleFileField(_l("Files (optional)"), render_kw={"accept": ACCEPT})
+    preview = SubmitField(_l("Preview"))
 
 
 class MeasureForm(FlaskForm):

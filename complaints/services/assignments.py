@@ -16,10 +16,11 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Assignment, AssignmentException, Case, User
+from ..assignment_reasons import END_REASONS, RECUSAL_REASONS
 from ..policy import CAPACITY_ROLES, Conflict, allowed, assignment_conflicts, may_hold_capacity
 from ..translatable import N_
-from . import auditing, case_lists
-from .case_access import CaseNotFound, cipher_for
+from . import auditing, case_lists, notifications
+from .case_access import CaseNotFound, cipher_for, staff_case
 
 
 class AssignmentRefused(Exception):
@@ -53,14 +54,6 @@ def active_assignments(case: Case) -> list[tuple[Assignment, User]]:
         .where(Assignment.case_id == case.id, Assignment.ended_at.is_(None))
         .order_by(Assignment.assigned_at)
     ).all())
-
-
-def candidates(case: Case, capacity: str) -> list[tuple[User, list]]:
-    """Staff who could hold ``capacity`` on this case, each with their conflicts."""
-    role = CAPACITY_ROLES[capacity]
-    users = db.session.execute(select(User).where(User.is_active_account.is_(True))
-                               .order_by(User.username)).scalars()
-    return [(u, assignment_conflicts(u, case)) for u in users if role in u.roles]
 
 
 @dataclass(frozen=True)
@@ -149,6 +142,7 @@ def assign_many(coordinator: Any, case_id: uuid.UUID | str, chosen: dict[str, in
         if exception is not None:
             detail["exception"] = str(exception.id)
         auditing.record("case.assign", case_id=case.id, detail=detail)
+        notifications.assignment_event(assignment, "assigned")
         made.append(assignment)
     db.session.commit()
     return made
@@ -295,33 +289,74 @@ def approve_exception(coordinator: Any, exception_id: uuid.UUID | str) -> Assign
     return exception
 
 
-def end_assignment(coordinator: Any, assignment_id: uuid.UUID | str) -> Assignment:
+def assignment_to_end(coordinator: Any, assignment_id: uuid.UUID | str) -> tuple[Assignment, User, Case]:
+    """An active assignment, its holder and its case (metadata), for the confirmation page."""
+    if not allowed(coordinator, "case.assign"):
+        raise CaseNotFound(str(assignment_id))
+    assignment = _get_assignment(assignment_id)
+    case = register_case(coordinator, assignment.case_id)
+    return assignment, db.session.get(User, assignment.user_id), case
+
+
+def end_assignment(coordinator: Any, assignment_id: uuid.UUID | str, reason: str,
+                   note: str = "") -> Assignment:
+    """A coordinator ends someone's assignment, with a reason; the person is told."""
     if not allowed(coordinator, "case.assign"):
         raise CaseNotFound(str(assignment_id))
     assignment = _get_assignment(assignment_id)
     if assignment.ended_at is not None:
         raise AssignmentRefused(gettext("This assignment has already ended."))
-    assignment.ended_at = _now()
+    if reason not in END_REASONS:
+        raise AssignmentRefused(gettext("Choose the reason the assignment ends."))
+    case = register_case(coordinator, assignment.case_id)
+    _close(assignment, case, coordinator, reason, note, _now())
     auditing.record("case.unassign", case_id=assignment.case_id,
-                    detail={"user": assignment.user_id, "capacity": assignment.capacity})
+                    detail={"user": assignment.user_id, "capacity": assignment.capacity,
+                            "reason": reason})
+    notifications.assignment_event(assignment, "assignment_ended")
     db.session.commit()
     return assignment
 
 
-def recuse(user: Any, case_id: uuid.UUID | str) -> None:
-    """The user steps away from the case for a conflict of interest; they can't come back."""
+def recuse(user: Any, case_id: uuid.UUID | str, reason: str, note: str = "") -> None:
+    """The user steps away from the case for a conflict of interest; they can't come back.
+    Every coordinator is told, so that someone else takes the case over."""
+    case = staff_case(user, case_id, "case.read")
+    if reason not in RECUSAL_REASONS:
+        raise AssignmentRefused(gettext("Choose the reason for your recusal."))
     rows = list(db.session.execute(select(Assignment).where(
-        Assignment.case_id == uuid.UUID(str(case_id)), Assignment.user_id == user.id,
+        Assignment.case_id == case.id, Assignment.user_id == user.id,
         Assignment.ended_at.is_(None))).scalars())
     if not rows:
         raise CaseNotFound(str(case_id))
     at = _now()
     for assignment in rows:
         assignment.recused = True
-        assignment.ended_at = at
-    auditing.record("case.recuse", case_id=rows[0].case_id,
-                    detail={"capacities": sorted(a.capacity for a in rows)})
+        _close(assignment, case, user, reason, note, at)
+    auditing.record("case.recuse", case_id=case.id,
+                    detail={"capacities": sorted(a.capacity for a in rows), "reason": reason})
+    for assignment in rows:
+        notifications.recusal(assignment, at=at)
     db.session.commit()
+
+
+def _close(assignment: Assignment, case: Case, by: Any, reason: str, note: str,
+           at: datetime) -> None:
+    assignment.ended_at = at
+    assignment.ended_by_id = by.id
+    assignment.end_reason = reason
+    if note.strip():
+        assignment.end_note_enc = cipher_for(case).seal("assignments", "end_note_enc",
+                                                        assignment.id, note.strip())
+
+
+def ended_assignments(case: Case) -> list[tuple[Assignment, User]]:
+    """Assignments that ended, newest first, with why (codes only: the register's view)."""
+    return list(db.session.execute(
+        select(Assignment, User).join(User, User.id == Assignment.user_id)
+        .where(Assignment.case_id == case.id, Assignment.ended_at.is_not(None))
+        .order_by(Assignment.ended_at.desc())
+    ).all())
 
 
 def _get_assignment(assignment_id: uuid.UUID | str) -> Assignment:

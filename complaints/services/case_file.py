@@ -12,16 +12,21 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from .. import workflow
+from .. import next_step, triage, workflow
+from ..assignment_reasons import ALL_REASONS
+from ..notifications import CAPACITY_WORDS
 from ..extensions import db
-from ..models import Assignment, Case, Deadline, MonitoringCheckin, ProtectiveMeasure, Transition, User
+from ..models import (Assignment, Case, CaseExclusion, Deadline, MonitoringCheckin,
+                      ProtectiveMeasure, Transition, User)
 from ..policy import active_capacities
+from ..procedures import load_profile
 from ..translatable import N_
+from . import triage as triage_records
 from . import unread
-from .case_access import CaseContent, cipher_for, integrity_alarm, open_for_staff
-from .transitions import available_actions
+from .case_access import AttachmentView, CaseContent, cipher_for, integrity_alarm, open_for_staff
+from .transitions import available_actions, facts_of
 
 RECORD_COLUMNS = {
     "mediation_agreement": N_("Mediation agreement"),
@@ -39,15 +44,39 @@ RECORD_PARTS = {"investigation_report": "investigation", "extension_reason": "in
 
 # Who acted, when it was not a staff member.
 ACTOR_KINDS = {"complainant": N_("the complainant"), "system": N_("the system"), "staff": N_("staff")}
+# Steps recorded in the timeline that are not rules of the workflow table.
+OTHER_STEPS = {"submit": N_("Report received")}
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
-    kind: str            # transition | message | note
+    kind: str            # transition | message | note | assignment | category
     title: str
     text: str
     actor: str
+    exact_time: bool = True    # False for the complainant's own acts: the day only (issue 12)
+    anchor: str = ""           # the id files and links point to
+    attachments: tuple[AttachmentView, ...] = ()
+    read_state: str = ""       # staff messages: "read" or "unread" by the complainant
+    read_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """A file of the case with where it came from, for the list of evidence and files."""
+    attachment: AttachmentView
+    source: str          # report | complainant | staff | note
+    anchor: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """Who must act next (for an assignee with nothing to do) and by when."""
+    actors: list[tuple[str, list[str], list[workflow.Rule]]]  # (actor, names, steps)
+    waiting: list[next_step.Waiting]
+    due: Deadline | None
 
 
 @dataclass
@@ -62,6 +91,20 @@ class CaseFile:
     checkins: list[MonitoringCheckin]
     assignees: list[tuple[Assignment, User]]
     overdue: list[Deadline] = field(default_factory=list)
+    files: list[FileEntry] = field(default_factory=list)
+    excluded_staff: list[str] = field(default_factory=list)
+    next_step: NextStep | None = None
+    risks: list[triage_records.RiskView] = field(default_factory=list)
+    measures_in_force: int = 0
+    can_correct_category: bool = False
+    can_assess_risk: bool = False
+
+    @property
+    def protection_check(self) -> bool:
+        """The latest assessment finds a high risk and no protective measure is in force."""
+        latest = self.risks[0].assessment if self.risks else None
+        return bool(latest and triage.needs_protection_check(latest.retaliation, latest.repeat,
+                                                             self.measures_in_force))
 
     @property
     def case(self) -> Case:
@@ -73,16 +116,22 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
     case = content.case
     cipher = cipher_for(case)
     names = {u.id: u.display_name or u.username for u in db.session.execute(select(User)).scalars()}
+    report_files = tuple(a for a in content.attachments if a.message_id is None)
     with integrity_alarm(case.id):
         timeline = [
-            TimelineEntry(t.at, "transition",
-                          gettext(workflow.RULES_BY_ACTION[t.action].label) if t.action in workflow.RULES_BY_ACTION else t.action,
+            TimelineEntry(t.at, "transition", _step_title(t.action),
                           cipher.open("transitions", "reason_enc", t.id, t.reason_enc)
                           if content.may_read_step(t.action) else "",
-                          names.get(t.actor_user_id) or gettext(ACTOR_KINDS.get(t.actor_kind, t.actor_kind)))
+                          names.get(t.actor_user_id) or gettext(ACTOR_KINDS.get(t.actor_kind, t.actor_kind)),
+                          exact_time=t.actor_kind != "complainant",
+                          anchor="report" if t.action == "submit" else f"step-{t.id}",
+                          attachments=report_files if t.action == "submit" else ())
             for t in db.session.execute(select(Transition).where(Transition.case_id == case.id)
                                         .order_by(Transition.at)).scalars()
         ]
+        timeline += _ended_assignments(case, cipher, names)
+        timeline += _category_changes(case, cipher, names)
+        risks = triage_records.risk_history(case, cipher, names)
         records = {
             gettext(label): cipher.open("cases", f"{name}_enc", case.id, getattr(case, f"{name}_enc"))
             for name, label in RECORD_COLUMNS.items() if getattr(case, f"{name}_enc") is not None
@@ -95,12 +144,17 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
         ]
     for message in content.messages:
         kind = "note" if message.internal else "message"
+        from_complainant = message.author_kind == "complainant"
         title = (gettext("Internal note") if message.internal else
-                 gettext("Message from the complainant") if message.author_kind == "complainant"
+                 gettext("Message from the complainant") if from_complainant
                  else gettext("Message to the complainant"))
         timeline.append(TimelineEntry(
             message.created_at, kind, title, message.body,
-            names.get(message.author_user_id) or gettext(ACTOR_KINDS.get(message.author_kind, message.author_kind))))
+            names.get(message.author_user_id) or gettext(ACTOR_KINDS.get(message.author_kind, message.author_kind)),
+            exact_time=not from_complainant, anchor=f"message-{message.id}",
+            attachments=message.attachments,
+            read_state="" if message.internal or from_complainant else ("read" if message.read_at else "unread"),
+            read_at=message.read_at))
     timeline.sort(key=lambda entry: entry.at)
     deadlines = list(db.session.execute(select(Deadline).where(Deadline.case_id == case.id)
                                         .order_by(Deadline.due_at)).scalars())
@@ -110,10 +164,12 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
     assignees = list(db.session.execute(
         select(Assignment, User).join(User, User.id == Assignment.user_id)
         .where(Assignment.case_id == case.id, Assignment.ended_at.is_(None))).all())
+    actions = available_actions(user, case)
+    capacities = active_capacities(user, case)
     return CaseFile(
         content=content,
-        capacities=active_capacities(user, case),
-        actions=available_actions(user, case),
+        capacities=capacities,
+        actions=actions,
         timeline=timeline,
         records=records,
         measures=measures,
@@ -122,4 +178,87 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
             MonitoringCheckin.case_id == case.id).order_by(MonitoringCheckin.day)).scalars()),
         assignees=assignees,
         overdue=[d for d in deadlines if d.met_at is None and d.due_at < now],
+        files=_files(content, timeline),
+        excluded_staff=_excluded_staff(case),
+        next_step=None if actions else _next_step(case, assignees, deadlines),
+        risks=risks,
+        measures_in_force=sum(1 for m, _ in measures if m.lifted_at is None),
+        can_correct_category=bool(capacities & triage_records.CORRECTORS) and case.state != "closed",
+        can_assess_risk=bool(capacities & triage_records.ASSESSORS) and case.state != "closed",
     )
+
+
+def _category_changes(case: Case, cipher: Any, names: dict[int, str]) -> list[TimelineEntry]:
+    profile = load_profile(case.procedure)
+
+    def label(code: str) -> str:
+        category = profile.category(code)
+        return gettext(category.label) if category else code
+
+    return [TimelineEntry(change.changed_at, "category",
+                          gettext("Category corrected: %(old)s → %(new)s",
+                                  old=label(change.from_category), new=label(change.to_category)),
+                          reason, names.get(change.changed_by_id, ""), anchor=f"category-{change.id}")
+            for change, reason in triage_records.category_changes(case, cipher)]
+
+
+def _step_title(action: str) -> str:
+    rule = workflow.RULES_BY_ACTION.get(action)
+    if rule is not None:
+        return gettext(rule.label)
+    other = OTHER_STEPS.get(action)
+    return gettext(other) if other else action.replace("_", " ").capitalize()
+
+
+def _ended_assignments(case: Case, cipher: Any, names: dict[int, str]) -> list[TimelineEntry]:
+    """Recusals and ended assignments, with the reason and the note only assignees read."""
+    entries = []
+    for a in db.session.execute(select(Assignment).where(
+            Assignment.case_id == case.id, Assignment.ended_at.is_not(None),
+            Assignment.end_reason != "")).scalars():
+        who = {"name": names.get(a.user_id, ""), "capacity": _capacity(a.capacity)}
+        title = (gettext("%(name)s recused (%(capacity)s)", **who) if a.recused else
+                 gettext("%(name)s's assignment as %(capacity)s ended", **who))
+        reason = ALL_REASONS.get(a.end_reason)
+        note = cipher.open("assignments", "end_note_enc", a.id, a.end_note_enc)
+        text = "\n".join(t for t in (gettext(reason) if reason else "", note) if t)
+        entries.append(TimelineEntry(a.ended_at, "assignment", title, text,
+                                     names.get(a.ended_by_id) or "", anchor=f"ended-{a.id}"))
+    return entries
+
+
+def _capacity(code: str) -> str:
+    return gettext(CAPACITY_WORDS[code]) if code in CAPACITY_WORDS else code
+
+
+def _files(content: CaseContent, timeline: list[TimelineEntry]) -> list[FileEntry]:
+    """Every file with the entry it came with: the report, or a message or note."""
+    entries = []
+    for entry in timeline:
+        source = ("report" if entry.anchor == "report" else "note" if entry.kind == "note" else
+                  "staff" if entry.read_state else "complainant")
+        for attachment in entry.attachments:
+            entries.append(FileEntry(attachment, source, entry.anchor, entry.at))
+    listed = {f.attachment.id for f in entries}
+    entries += [FileEntry(a, "report", "report", a.created_at) for a in content.attachments
+                if a.id not in listed]  # a file whose entry is missing still shows
+    return entries
+
+
+def _excluded_staff(case: Case) -> list[str]:
+    return list(db.session.execute(
+        select(func.coalesce(func.nullif(User.display_name, ""), User.username))
+        .join(CaseExclusion, CaseExclusion.user_id == User.id)
+        .where(CaseExclusion.case_id == case.id).order_by(User.display_name)).scalars())
+
+
+def _next_step(case: Case, assignees: list[tuple[Assignment, User]],
+               deadlines: list[Deadline]) -> NextStep:
+    facts = facts_of(case)
+    holders: dict[str, list[str]] = {}
+    for assignment, person in assignees:
+        if not assignment.recused:
+            holders.setdefault(assignment.capacity, []).append(person.display_name or person.username)
+    actors = [(a.actor, holders.get(a.actor, []), list(a.rules)) for a in next_step.next_actors(facts)]
+    running = [d for d in deadlines if d.met_at is None and d.kind != "feedback"]
+    return NextStep(actors, next_step.waiting(facts), min(running, key=lambda d: d.due_at, default=None))

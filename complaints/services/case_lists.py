@@ -194,7 +194,7 @@ def _rows(cases: list[Case], user: Any | None, now: datetime) -> list[CaseRow]:
         feedback_due = transitions.feedback_due(case)
         if case.first_feedback_at is not None:
             feedback = "given"
-        elif feedback_due is None or case.state == "closed":
+        elif feedback_due is None or case.state in transitions.CLOCKS_STOP_IN:
             feedback = "n/a"
         else:
             feedback = "overdue" if feedback_due < now else "due"

@@ -3,6 +3,7 @@ protective measures, mediation consents. Each call is one transaction with its a
 """
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime, timezone
 from typing import Any, BinaryIO, Iterable
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import attachments as attachment_store
+from ..crypto import FileTooLarge
 from ..extensions import db
 from ..models import Case, Deadline, Message, ProtectiveMeasure
 from ..policy import active_capacities
@@ -20,12 +22,19 @@ from ..translatable import N_
 from ..workflow import PROTECTIVE_MEASURES
 from . import auditing, evidence
 from .case_access import CaseNotFound, cipher_for, staff_case
+from .intake import StoreUnavailable
+
+log = logging.getLogger("complaints")
 
 MESSAGE_LIMIT = 20_000
 
 
 class CaseworkRefused(Exception):
     """Not possible; the message says why in plain words."""
+
+
+class StoreFault(CaseworkRefused):
+    """The attachment store failed (our side, not the file's): nothing was saved."""
 
 
 def _now() -> datetime:
@@ -83,6 +92,20 @@ def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bo
     return message
 
 
+def _store(directory: str, attachment_id: uuid.UUID, key: bytes, stream: BinaryIO,
+           filename: str) -> int:
+    """Encrypt one staff file into the store, or refuse in plain words (the text is kept)."""
+    limit_mb = current_app.config["MAX_UPLOAD_MB"]
+    try:
+        return attachment_store.save(directory, attachment_id, key, stream, limit_mb * 1024 * 1024)
+    except FileTooLarge:
+        raise CaseworkRefused(gettext("“%(name)s” is larger than %(size)s MB. Nothing was sent; "
+                                      "your text is still here.", name=filename, size=limit_mb)) from None
+    except attachment_store.StorageError as error:
+        log.error("%s", error)
+        raise StoreFault(gettext(StoreUnavailable.MESSAGE)) from None
+
+
 def _monitoring_open(case: Case) -> bool:
     from ..models import MonitoringCheckin
 
@@ -125,6 +148,8 @@ def lift_measure(user: Any, case_id: uuid.UUID | str, measure_id: uuid.UUID | st
         raise CaseNotFound(str(measure_id))
     if measure.lifted_at is not None:
         raise CaseworkRefused(gettext("This measure was already lifted."))
+    if case.state == "closed":
+        raise CaseworkRefused(gettext("The case is closed; its record, measures included, stays as it was."))
     measure.lifted_at = _now()
     auditing.record("case.measure_lifted", case_id=case.id, detail={"measure": str(measure.id)})
     db.session.commit()

@@ -12,18 +12,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .. import workflow
 from ..crypto import new_receipt, receipt_index
 from ..extensions import db
 from ..instance import keyring, profile
+from .. import notifications as notification_keys
 from ..models import (Assignment, Case, CaseParty, CaseRecord, Consultation, Deadline,
-                      DeadlinePause, FeedbackRecord, Message, ProtectiveMeasure, Transition, Unit,
-                      User)
-from . import accounts, auditing
+                      DeadlinePause, FeedbackRecord, Message, MonitoringCheckin, Notification,
+                      ProtectiveMeasure, Transition, Unit, User)
+from . import accounts, auditing, deadline_watch, notifications
 from .case_access import new_case_key
-from .transitions import TransitionInputs, initial_deadlines, replay
+from .transitions import CLOCKS_STOP_IN, TransitionInputs, initial_deadlines, replay
 
 CASE_HANDLING_ROLES = ("officer", "investigator", "mediator", "decision", "appeal", "trust",
                        "coordinator")
@@ -154,6 +155,10 @@ def build_demo(case_count: int = 300, seed: int = 2026) -> list[DemoAccount]:
         category = categories[index % len(categories)] if index < len(categories) * 3 else rng.choice(categories)
         _demo_case(rng, index, category, staff, units, now)
     _consultations(rng, staff["trust"][0], now)
+    deadline_watch.sweep(now)  # what the watch job would have told everyone by now
+    # The office has read what is more than three days old; the rest waits as new.
+    db.session.execute(update(Notification).where(Notification.created_at < now - timedelta(days=3))
+                       .values(read_at=now - timedelta(days=1)))
     auditing.record("demo.created", actor=auditing.CLI, detail={"cases": case_count})
     db.session.commit()
     return created
@@ -190,9 +195,12 @@ def _units() -> list[Unit]:
 
 def _demo_case(rng: random.Random, index: int, category: str, staff: dict[str, list[User]],
                units: list[Unit], now: datetime, forced: tuple[str, int] | None = None) -> None:
-    submitted = now - timedelta(days=rng.randint(1, 540), hours=rng.randint(0, 23))
     category_info = profile().category(category)
     anonymous = rng.random() < 0.35 and forced is None
+    # Most cases have an intake officer; a few new ones wait in the register unassigned.
+    unassigned = forced is None and rng.random() < 0.08
+    steps = [] if unassigned else _steps(rng, category_info, anonymous, forced)
+    submitted, times = _schedule(rng, steps, now, on_time=forced is not None)
     case_id = uuid.uuid4()
     data_key, cipher = new_case_key(case_id)
     respondent_unit = rng.choice(units[2:-1])
@@ -203,7 +211,7 @@ def _demo_case(rng: random.Random, index: int, category: str, staff: dict[str, l
         channel=rng.choice(["online_anonymous"] if anonymous else
                            ["online_identified", "online_identified", "on_behalf", "person_of_trust"]),
         anonymous=anonymous, wants=rng.choice(["information", "informal", "formal", "formal"]),
-        protection_requested=rng.random() < 0.2, incident_period=f"{submitted:%Y-%m}",
+        protection_requested=rng.random() < 0.2,
         unit_group=respondent_unit.unit_group, respondent_unit_id=respondent_unit.id,
         respondent_rank_band=rng.choice(["enlisted", "nco", "junior_officer", "senior_officer", "civilian"]),
         respondent_relation=rng.choice(["superior", "superior", "peer", "subordinate"]),
@@ -212,10 +220,19 @@ def _demo_case(rng: random.Random, index: int, category: str, staff: dict[str, l
         complainant_rank_band=rng.choice(["enlisted", "nco", "junior_officer", "civilian", ""]),
         submitted_at=submitted, updated_at=submitted,
     )
+    if rng.random() < 0.3:
+        case.incident_period = "ongoing"
+        case.last_incident_on = (submitted - timedelta(days=rng.randint(0, 3))).date()
+    else:
+        case.last_incident_on = (submitted - timedelta(days=rng.randint(1, 60))).date()
+        case.incident_period = f"{case.last_incident_on:%Y-%m}"
     narrative = rng.choice(NARRATIVES.get(category, NARRATIVES["MOBBING"]))
     case.narrative_enc = cipher.seal("cases", "narrative_enc", case_id, narrative)
     case.location_enc = cipher.seal("cases", "location_enc", case_id,
                                     f"{respondent_unit.name}, barracks area")
+    if case.protection_requested:
+        case.protection_details_enc = cipher.seal("cases", "protection_details_enc", case_id,
+                                                  "I do not want to share shifts with him any more.")
     if not anonymous:
         case.complainant_name_enc = cipher.seal("cases", "complainant_name_enc", case_id,
                                                 f"Invented Person {index + 1}")
@@ -232,16 +249,18 @@ def _demo_case(rng: random.Random, index: int, category: str, staff: dict[str, l
     db.session.add(party)
     if not anonymous and forced is None and rng.random() < 0.06:
         _oral(case, cipher, staff["officer"][0], narrative, submitted, confirmed=rng.random() < 0.6)
+    db.session.add(Transition(id=uuid.uuid4(), case_id=case_id, from_state="", to_state="submitted",
+                              action="submit", actor_kind="complainant", at=submitted))
     db.session.add_all(initial_deadlines(case_id, submitted, case.protection_requested))
     auditing.record("case.submit", case_id=case_id, actor=auditing.COMPLAINANT,
                     detail={"reference": case.reference, "category": category, "demo": True})
+    if unassigned:
+        notifications.new_report(case, at=submitted)
     db.session.commit()
-
-    # Most cases have an intake officer; a few wait in the register unassigned.
-    if forced is None and rng.random() < 0.08:
+    if unassigned:
         return
-    # The cases that cover every state go to the first account of each role, so each demo
-    # account finds a case resting in every state it acts in.
+    # The cases resting in every state belong to the first account of each role, so that
+    # demo-officer, demo-investigator... each see every stage of their work.
     team = {capacity: staff[role][0] if forced else rng.choice(staff[role]) for capacity, role in (
         ("intake", "officer"), ("investigator", "investigator"), ("mediator", "mediator"),
         ("decision", "decision"), ("appeal", "appeal"))}
@@ -249,12 +268,17 @@ def _demo_case(rng: random.Random, index: int, category: str, staff: dict[str, l
         db.session.add(Assignment(id=uuid.uuid4(), case_id=case_id, user_id=user.id,
                                   capacity=capacity, assigned_at=submitted))
     db.session.commit()
-    _walk(rng, case, category_info, team, submitted, now, forced)
+    _walk(rng, case, team, list(zip(steps, times)), now)
     _procedure_records(rng, case, team, now)
+    _complainant_writes(rng, case, now)
 
 
-def _walk(rng, case, category_info, team, submitted, now, forced=None) -> None:  # type: ignore[no-untyped-def]
-    mediable = bool(category_info and category_info.mediable) and not case.anonymous
+def _steps(rng: random.Random, category_info, anonymous: bool,  # type: ignore[no-untyped-def]
+           forced: tuple[str, int] | None) -> list[str]:
+    """The actions a case has gone through, from "submitted" to where it rests now."""
+    if forced is not None:
+        return PATHS[forced[0]][:forced[1]]
+    mediable = bool(category_info and category_info.mediable) and not anonymous
     external = bool(category_info and category_info.external_referral)
     if external:
         names = ["external", "external_resumed", "investigation"]
@@ -263,20 +287,82 @@ def _walk(rng, case, category_info, team, submitted, now, forced=None) -> None: 
                  "rejected", "rerouted"]
     else:
         names = ["investigation", "appealed", "reinvestigated", "withdrawn", "ex_officio", "rejected"]
-    if forced is not None:
-        path, stop = PATHS[forced[0]], forced[1]
+    path = PATHS[rng.choice(names)]
+    steps = path[:rng.randint(1, len(path))]
+    if steps[-1] == "reroute":  # a re-routed case is assessed again at once (its triage clock
+        steps = path[:len(steps) + 1]  # counts from receipt, so resting there is overdue)
+    return steps
+
+
+# Days between a step and the one before it, as an office working on time takes them.
+GAP_DAYS = {
+    "acknowledge": (0.1, 2.5), "open_investigation": (1, 3.5), "open_inquiry": (1, 3.5),
+    "propose_mediation": (1, 3), "refer_external": (0.5, 2), "reject": (1, 3.5),
+    "accept_mediation": (1, 2.5), "decline_mediation": (1, 2.5), "start_mediation": (1, 2.5),
+    "record_agreement": (3, 7), "end_mediation": (3, 7), "register_agreement": (1, 3),
+    "extend_investigation": (18, 26), "submit_report": (14, 27), "decide": (4, 13),
+    "deliver": (0.5, 2.5), "appeal": (3, 12), "appeal_window_closed": (16, 18),
+    "decide_appeal": (10, 27), "reinvestigate": (10, 27), "record_external_result": (20, 80),
+    "close": (181, 200), "resolve_informally": (5, 13), "withdraw": (2, 20),
+    "close_withdrawn": (1, 3), "continue_ex_officio": (1, 5), "close_rejected": (1, 4),
+    "reroute": (1, 4),
+}
+# How the deadline running now stands: most on time, some due soon, a few overdue.
+STANDING = (("on_time", 0.80), ("due_soon", 0.12), ("overdue", 0.08))
+
+
+def _schedule(rng: random.Random, steps: list[str], now: datetime,
+              on_time: bool) -> tuple[datetime, list[datetime]]:
+    """When the report came in and when each step was taken, so that the deadline the case
+    rests under stands as an office's do: usually on time."""
+    gaps = [timedelta(days=rng.uniform(*GAP_DAYS.get(action, (1, 5)))) for action in steps]
+    days = _days_left_at_rest(steps, gaps)
+    standing = "on_time" if on_time else rng.choices(
+        [name for name, _ in STANDING], weights=[w for _, w in STANDING])[0]
+    if days is None:  # resting where no deadline runs (monitoring, closed...)
+        age = rng.uniform(1, 170 if steps and _rests_in(steps) == "monitoring" else 300)
+    elif standing == "on_time":
+        age = rng.uniform(0.05, max(0.1, days - 2.5))
+    elif standing == "due_soon":
+        age = rng.uniform(max(0.0, days - 1.0), max(0.05, days - 0.2))
     else:
-        path = PATHS[rng.choice(names)]
-        stop = rng.randint(1, len(path))
-    at = submitted
-    horizon = now - timedelta(hours=1)
-    for action in path[:stop]:
-        at = min(at + timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 8)), horizon)
+        age = days + rng.uniform(1.5, 9)
+    last = now - timedelta(days=age, minutes=rng.randint(5, 90))
+    times = []
+    for gap in reversed(gaps):
+        times.append(last)
+        last -= gap
+    return last, list(reversed(times))
+
+
+def _rests_in(steps: list[str]) -> str:
+    rule = workflow.RULES_BY_ACTION[steps[-1]]
+    return workflow.RULES_BY_ACTION[rule.follow_with].target if rule.follow_with else rule.target
+
+
+def _days_left_at_rest(steps: list[str], gaps: list[timedelta]) -> float | None:
+    """Days the running deadline gives from the last step on (None when none runs)."""
+    days = profile().deadlines_days
+    if not steps:
+        return days["acknowledge"]
+    rule = workflow.RULES_BY_ACTION[steps[-1]]
+    if rule.follow_with:
+        rule = workflow.RULES_BY_ACTION[rule.follow_with]
+    kind = rule.deadline
+    if kind is None or kind == "monitoring":
+        return None
+    if kind == "triage":  # counted from receipt: the acknowledgement used part of it
+        return days["triage"] - gaps[0].total_seconds() / 86400
+    return days.get(kind)
+
+
+def _walk(rng, case, team, steps, now) -> None:  # type: ignore[no-untyped-def]
+    for action, at in steps:
         rule = workflow.RULES_BY_ACTION[action]
         if action == "accept_mediation":
             case.mediation_complainant_consent = case.mediation_respondent_consent = True
-        if action == "appeal_window_closed":
-            at = max(at, now - timedelta(hours=2))
+        if action == "close":
+            _answer_checkins(rng, case, at)
         actor = None if "complainant" in rule.actors and len(rule.actors) == 1 else _actor_for(rule, team)
         inputs = TransitionInputs(
             reason=REASONS.get(action, ""),
@@ -296,10 +382,47 @@ def _walk(rng, case, category_info, team, submitted, now, forced=None) -> None: 
             replay(case, action, actor, inputs, at)
         except workflow.TransitionRefused:
             break
-        if action == "acknowledge" and rng.random() < 0.8:
-            _feedback(case, team["intake"], at + timedelta(days=1))
-        if rng.random() < 0.08:
+        if action == "acknowledge" and (now - at > timedelta(days=75) or rng.random() < 0.85):
+            _feedback(rng, case, team["intake"], min(at + timedelta(hours=rng.randint(2, 40)),
+                                                     now - timedelta(minutes=30)), now)
+        if rng.random() < 0.08 and case.state not in CLOCKS_STOP_IN:
             _measure(case, team["decision"], at)
+    if case.state == "monitoring":
+        _answer_checkins(rng, case, now)
+
+
+def _answer_checkins(rng: random.Random, case: Case, until: datetime) -> None:
+    """Most complainants answer the check-ins that came due: nothing has happened."""
+    for checkin in db.session.execute(select(MonitoringCheckin).where(
+            MonitoringCheckin.case_id == case.id, MonitoringCheckin.answered_at.is_(None),
+            MonitoringCheckin.due_at <= until)).scalars():
+        if rng.random() < 0.85:
+            checkin.answered_at = min(checkin.due_at + timedelta(days=rng.uniform(0.2, 5)), until)
+            checkin.answer, checkin.answered_by = "nothing", "complainant"
+    db.session.commit()
+
+
+def _complainant_writes(rng: random.Random, case: Case, now: datetime) -> None:
+    """Some complainants of open cases wrote in the last days; their officer has not read it."""
+    if case.state in CLOCKS_STOP_IN or case.state == "submitted" or rng.random() > 0.15:
+        return
+    from .case_access import cipher_for
+
+    at = max(case.updated_at, now - timedelta(days=rng.uniform(0.1, 4)))
+    message = Message(id=uuid.uuid4(), case_id=case.id, author_kind="complainant", created_at=at)
+    message.body_enc = cipher_for(case).seal("messages", "body_enc", message.id,
+                                             rng.choice(COMPLAINANT_MESSAGES))
+    db.session.add(message)
+    notifications.case_event(case, "complainant_message", notification_keys.message_key(message.id),
+                             at=at)
+    db.session.commit()
+
+
+COMPLAINANT_MESSAGES = (
+    "He was put back on my shift this week. What can I do?",
+    "I have remembered the name of another witness: the duty driver that evening.",
+    "Thank you. Is there any news about the hearing date?",
+)
 
 
 def _actor_for(rule: workflow.Rule, team: dict[str, User]) -> User:
@@ -309,7 +432,7 @@ def _actor_for(rule: workflow.Rule, team: dict[str, User]) -> User:
     return team["intake"]
 
 
-def _feedback(case: Case, officer: User, at: datetime) -> None:
+def _feedback(rng: random.Random, case: Case, officer: User, at: datetime, now: datetime) -> None:
     """A first message, then (later) feedback as the law defines it: the action taken, with
     its grounds (EU 2019/1937 Art. 5(13)); only the latter meets the feedback clock."""
     from .case_access import cipher_for
@@ -320,9 +443,11 @@ def _feedback(case: Case, officer: User, at: datetime) -> None:
     message.body_enc = cipher.seal(
         "messages", "body_enc", message.id,
         "Thank you for your report. I am the officer handling it; you can write to me here.")
+    if rng.random() < 0.8:  # most complainants have read it since
+        message.read_at = min(at + timedelta(days=rng.uniform(0.1, 4)), now)
     db.session.add(message)
     given = at + timedelta(days=6)
-    if given < datetime.now(timezone.utc) and case.state not in ("submitted", "withdrawn"):
+    if given < now and case.state not in ("submitted", "withdrawn"):
         action = ("investigation" if case.route == "investigation" else
                   "mediation" if case.route == "mediation" else "assessment")
         feedback = Message(id=uuid.uuid4(), case_id=case.id, author_kind="staff",

@@ -17,7 +17,8 @@ from ..extensions import db
 from ..models import Case, Deadline, Message, MonitoringCheckin, Transition
 from ..procedures import load_profile
 from ..workflow import TransitionRefused
-from . import auditing
+from .. import notifications as notification_keys
+from . import auditing, notifications
 from .case_access import CaseNotFound, cipher_for, new_case_key
 from .evidence import StoredFile
 from .complainant_page import may_write
@@ -69,6 +70,7 @@ def send_message(case_id: uuid.UUID, body: str, uploads: list[Upload], keep_meta
     message.body_enc = cipher.seal("messages", "body_enc", message.id, body.strip())
     db.session.add(message)
     db.session.flush()
+    notifications.case_event(case, "complainant_message", notification_keys.message_key(message.id))
     stored = commit_with_files(case, cipher, uploads, keep_metadata, lambda files: auditing.record(
         "message.complainant", case_id=case.id, actor=auditing.COMPLAINANT,
         detail={"message": str(message.id), "files": len(files)}), message.id)
@@ -142,6 +144,9 @@ def open_linked_case(parent_id: uuid.UUID, narrative: str, origin: str,
     db.session.add_all(initial_deadlines(case_id, now, case.protection_requested))
     auditing.record("case.retaliation", case_id=case_id, actor=actor,
                     detail={"parent": str(parent.id), "origin": origin, "reference": case.reference})
+    notifications.new_report(case, linked=True, at=now)
+    notifications.case_event(parent, "retaliation", notification_keys.retaliation_key(case.id),
+                             detail=case.reference, at=now)
     return case
 
 
@@ -162,6 +167,7 @@ def reveal_identity(case_id: uuid.UUID, name: str, contact: str) -> Case:
     case.complainant_contact_enc = cipher.seal("cases", "complainant_contact_enc", case.id, contact.strip())
     case.anonymous = False
     auditing.record("case.reveal_identity", case_id=case.id, actor=auditing.COMPLAINANT)
+    notifications.case_event(case, "identity_revealed", notification_keys.identity_key(case.id))
     db.session.commit()
     return case
 
@@ -191,6 +197,7 @@ def answer_checkin(case_id: uuid.UUID, checkin_id: uuid.UUID | str, answer: str,
     checkin.answered_by = "complainant"
     auditing.record("monitoring.checkin", case_id=case.id, actor=auditing.COMPLAINANT,
                     detail={"day": checkin.day, "answer": answer})
+    notifications.case_event(case, "checkin_answer", notification_keys.checkin_key(checkin.id))
     linked = None
     if answer != "nothing":
         text = details.strip() or ("Reported at the monitoring check-in: "

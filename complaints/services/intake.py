@@ -19,7 +19,7 @@ from ..crypto import FieldCipher, new_receipt, receipt_index
 from ..extensions import db
 from ..instance import keyring, profile
 from ..models import Case, CaseParty, Transition
-from . import auditing, exclusions
+from . import auditing, exclusions, notifications
 from .case_access import new_case_key
 # Upload, FileRefused and StoreUnavailable live with the file handling; views know them here.
 from .evidence import FileRefused, StoreUnavailable, StoredFile, Upload, store_files  # noqa: F401
@@ -125,6 +125,7 @@ def file_complaint(report: Report, handoff_token: str | None = None) -> Filed:
         record_registration(case, cipher, report)
     actor = (f"user:{report.registered_by_id}" if report.registered_by_id is not None
              else auditing.COMPLAINANT)
+    notifications.new_report(case, at=now)
 
     def record(stored: list[StoredFile]) -> None:
         if handoff_token:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import workflow
@@ -22,9 +22,14 @@ from ..instance import profile as current_profile
 from ..models import Assignment, Case, Deadline, MonitoringCheckin, Transition
 from ..policy import active_capacities
 from ..procedures import load_profile
+from .. import notifications as notification_keys
 from ..translatable import N_
-from . import auditing
+from . import auditing, notifications
 from .case_access import cipher_for, staff_case
+
+# States in which a case has ended: every clock stops on entering one (see _case_clocks).
+CLOCKS_STOP_IN = frozenset({"closed", "rejected", "withdrawn"})
+CASE_ENDED = "case_ended"  # Deadline.stop_reason of a clock stopped by the end of the case
 
 # Where the encrypted reason of some actions is also kept on the case, for the case page.
 REASON_COLUMNS = {
@@ -181,6 +186,8 @@ def _apply(case: Case, action: str, actors: set[str], inputs: TransitionInputs, 
         previous = _enter(case, rule, inputs, at, actor_kind=actor_kind, user_id=user_id)
         auditing.record("case.transition", case_id=case.id, actor=actor,
                         detail={"action": action, "from": previous, "to": rule.target})
+        if actor_kind == "complainant":
+            _tell_the_team(case, action, at)
         if rule.follow_with:
             follow = workflow.RULES_BY_ACTION[rule.follow_with]
             _enter(case, follow, TransitionInputs(), at, actor_kind="system", user_id=None)
@@ -198,6 +205,17 @@ def _apply(case: Case, action: str, actors: set[str], inputs: TransitionInputs, 
         db.session.rollback()
         raise
     return case
+
+
+COMPLAINANT_STEP_NOTICES = {"withdraw": "complainant_withdrew", "appeal": "complainant_appealed"}
+
+
+def _tell_the_team(case: Case, action: str, at: datetime) -> None:
+    """A step the complainant took reaches the people handling the case (or coordinators)."""
+    kind = COMPLAINANT_STEP_NOTICES.get(action)
+    if kind:
+        notifications.case_event(case, kind, notification_keys.step_key(case.id, case.version, action),
+                                 at=at)
 
 
 def _enter(case: Case, rule: workflow.Rule, inputs: TransitionInputs, at: datetime, *,
@@ -226,9 +244,37 @@ def _enter(case: Case, rule: workflow.Rule, inputs: TransitionInputs, at: dateti
     _resume_paused_clocks(case, at)
     _stop_clocks(case, rule, at)
     _start_clocks(case, rule, facts, profile, at)
+    _case_clocks(case, previous, rule.target, at)
     case.state = rule.target
     case.updated_at = at
     return previous
+
+
+def _case_clocks(case: Case, previous: str, target: str, at: datetime) -> None:
+    """The one place where the end of a case stops its clocks, and a return restarts them.
+
+    Entering an ended state stops every open deadline (the feedback clock included) and the
+    check-ins nobody answered: an ended case is never due, overdue or reminded. A case that
+    comes back (re-routed after a rejection, continued ex officio after a withdrawal) gets
+    back the feedback clock its end stopped, unless the complainant has heard from us.
+    """
+    if target in CLOCKS_STOP_IN:
+        # Every clock still running, and those this very step found moot, end with the case:
+        # neither kept nor missed (statistics count neither), and marked so a return finds them.
+        for deadline in db.session.execute(select(Deadline).where(
+                Deadline.case_id == case.id,
+                or_(Deadline.met_at.is_(None), and_(Deadline.met_at == at, Deadline.ending == "moot")))
+                ).scalars():
+            deadline.met_at, deadline.ending, deadline.stop_reason = at, "moot", CASE_ENDED
+        for checkin in db.session.execute(select(MonitoringCheckin).where(
+                MonitoringCheckin.case_id == case.id, MonitoringCheckin.answered_at.is_(None),
+                MonitoringCheckin.cancelled_at.is_(None))).scalars():
+            checkin.cancelled_at = at
+    elif previous in CLOCKS_STOP_IN and case.first_feedback_at is None:
+        for deadline in db.session.execute(select(Deadline).where(
+                Deadline.case_id == case.id, Deadline.kind == "feedback",
+                Deadline.stop_reason == CASE_ENDED)).scalars():
+            deadline.met_at, deadline.ending, deadline.stop_reason = None, "", ""
 
 
 def _record_effects(case: Case, rule: workflow.Rule, inputs: TransitionInputs, at: datetime,

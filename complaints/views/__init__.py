@@ -25,6 +25,10 @@ BLUEPRINT_MODULES = (
     "welcome",
     "exclusions",
     "passkeys",
+    "form_errors",
+    "time_limits",
+    "kept_forms",
+    "notifications",
 )
 
 

@@ -23,14 +23,13 @@ from ..forms.auth import CodeForm, LoginForm, PasswordChangeForm
 from ..models import User
 from ..services import accounts, signin
 from ..translatable import N_
-from . import staff_nav
+from . import kept_forms, staff_nav, time_limits
 
 bp = Blueprint("auth", __name__)
 
 FAILED = N_("Sign-in failed. Check your user name, password and code.")
 NOT_SET_UP = N_("Your account is not set up yet. Open the invitation link your administrator "
                 "gave you, or ask them for a new one.")
-PENDING_SECONDS = 300
 DEVICE_COOKIE = "complaints_device"
 DEVICE_DAYS = 180
 
@@ -63,18 +62,20 @@ def end_idle_or_revoked_sessions() -> None:
     now = int(time.time())
     idle = current_app.config["STAFF_IDLE_MINUTES"] * 60
     if now - int(session.get("seen", 0)) > idle or not current_user.is_authenticated:
+        # A form sent with a timed-out (not revoked) session is kept for after sign-in.
+        kept = current_user.is_authenticated and kept_forms.keep_sent_form(current_user.id)
         logout_user()
         session.clear()
-        flash(gettext("You were signed out. Please sign in again."), "warning")
+        flash(kept_forms.time_out_message(kept), "warning")
         return
     session["seen"] = now
 
 
 def pending_user_id() -> int | None:
-    user_id, since = session.get("pending_user"), session.get("pending_since", 0)
-    if user_id is None or time.time() - since > PENDING_SECONDS:
-        return None
-    return int(user_id)
+    """The person between the password and the second factor, while that step's time lasts
+    (views/time_limits: a warning with more time before it ends)."""
+    pending = time_limits.pending_sign_in()
+    return pending.user.id if pending else None
 
 
 def complete_sign_in(user: User) -> Response:
@@ -83,9 +84,9 @@ def complete_sign_in(user: User) -> Response:
     login_user(user)
     session["nonce"] = user.session_nonce
     session["seen"] = int(time.time())
-    session.permanent = True
     links = staff_nav()
-    response = redirect(links[0][0] if links else url_for("public.home"))
+    # A form kept when the session timed out waits for its author right after sign-in.
+    response = redirect(kept_forms.after_sign_in(user.id) or (links[0][0] if links else url_for("public.home")))
     tokens = [signin.new_device_token(user), *browser_device().tokens]
     response.set_cookie(DEVICE_COOKIE, signin.known_devices(tokens), max_age=DEVICE_DAYS * 86400,
                         path="/login", httponly=True, samesite="Strict",
@@ -100,6 +101,8 @@ def login():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         return redirect(url_for("public.home"))
     form = LoginForm()
+    if not form.is_submitted():
+        form.username.data = time_limits.remembered_user_name()
     if form.validate_on_submit():
         user = signin.check_password(form.username.data, form.password.data, browser_device())
         if user is None:
@@ -122,10 +125,10 @@ def login():  # type: ignore[no-untyped-def]
 def code():  # type: ignore[no-untyped-def]
     user_id = pending_user_id()
     if user_id is None:
-        return redirect(url_for(".login"))
+        return time_limits.back_to_sign_in()
     user = db.session.get(User, user_id)
     if user is None:
-        return redirect(url_for(".login"))
+        return time_limits.back_to_sign_in()
     form = CodeForm()
     if user.totp_enrolled and form.validate_on_submit():
         signed_in = signin.check_code(user_id, form.code.data, browser_device())

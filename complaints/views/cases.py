@@ -11,11 +11,13 @@ from flask_login import current_user
 
 from .. import workflow
 from ..access import roles_required
+from ..forms.case_day import CategoryForm, EndAssignmentForm, NoteForm, RecusalForm, RiskForm
 from ..forms.cases import (AssignForm, CaseFilterForm, ConfirmForm, ConsentForm, ExceptionForm,
                            MeasureForm, MessageForm, RetaliationForm, TransitionForm)
 from ..instance import profile
 from ..policy import readable_parts
-from ..services import assignments, case_lists, casework, procedure_panel, transitions
+from ..services import (assignments, case_lists, casework, notifications, procedure_panel,
+                        transitions, triage)
 from ..services.case_access import read_attachment, staff_case
 from ..services.case_file import open_case_file
 from .helpers import candidate_label, download_response, uploaded_files
@@ -69,15 +71,22 @@ def my_cases() -> str:
 @roles_required(*CASE_ROLES)
 def case_page(case_id) -> str:  # type: ignore[no-untyped-def]
     case_file = open_case_file(current_user, case_id)
+    notifications.mark_case_read(current_user, case_file.case.id)
     return _render_case(case_file)
 
 
-def _render_case(case_file, message_form=None, measure_form=None, status=200,  # type: ignore[no-untyped-def]
-                 procedure_forms=None):
+def _render_case(case_file, message_form=None, measure_form=None, status=200, *, note_form=None,  # type: ignore[no-untyped-def]
+                 category_form=None, risk_form=None, preview=None, procedure_forms=None):
+    category_form = category_form or CategoryForm(formdata=None, prefix="category")
+    category_form.category.choices = [("", gettext("Choose"))] + [
+        (c.code, gettext(c.label)) for c in profile().categories if c.code != case_file.case.category]
     return render_template(
         "cases/case.html", file=case_file, case=case_file.case,
         transition_form=TransitionForm(formdata=None),
         message_form=message_form or MessageForm(formdata=None),
+        note_form=note_form or NoteForm(formdata=None, prefix="note"),
+        category_form=category_form, risk_form=risk_form or RiskForm(formdata=None, prefix="risk"),
+        preview=preview,
         measure_form=measure_form or MeasureForm(formdata=None),
         consent_form=ConsentForm(formdata=None), confirm_form=ConfirmForm(),
         retaliation_form=RetaliationForm(formdata=None),
@@ -116,17 +125,89 @@ def act(case_id):  # type: ignore[no-untyped-def]
 @bp.post("/cases/<uuid:case_id>/messages")
 @roles_required(*CASE_ROLES)
 def send_message(case_id):  # type: ignore[no-untyped-def]
+    """A message to the complainant; with "Preview", nothing is sent and the page shows it as
+    the complainant will read it, the text kept in the form."""
     form = MessageForm()
+    if "internal" in request.form:  # a page from before notes had their own form
+        form.body.errors = [gettext("This page is out of date: internal notes now have their own "
+                                    "form. Nothing was sent; check where your text should go.")]
+        return _render_case(open_case_file(current_user, case_id), message_form=form, status=400)
     if form.validate_on_submit():
+        if form.preview.data:
+            return _render_case(open_case_file(current_user, case_id), message_form=form,
+                                preview=form.body.data.strip())
         try:
-            casework.send_message(current_user, case_id, form.body.data, internal=form.internal.data,
+            casework.send_message(current_user, case_id, form.body.data,
                                   files=uploaded_files(form.files.data))
         except casework.CaseworkRefused as refusal:
             form.body.errors = [*form.body.errors, str(refusal)]
+            return _render_case(open_case_file(current_user, case_id), message_form=form,
+                                status=_refusal_status(refusal))
         else:
-            flash(gettext("Note saved.") if form.internal.data else gettext("Message sent."), "success")
+            flash(gettext("Message sent."), "success")
             return redirect(url_for(".case_page", case_id=case_id) + "#messages")
     return _render_case(open_case_file(current_user, case_id), message_form=form, status=400)
+
+
+def _refusal_status(refusal: Exception) -> int:
+    """400 for what the person can change; 503 when the file store failed (our side)."""
+    return 503 if isinstance(refusal, casework.StoreFault) else 400
+
+
+@bp.post("/cases/<uuid:case_id>/notes")
+@roles_required(*CASE_ROLES)
+def add_note(case_id):  # type: ignore[no-untyped-def]
+    """An internal note: only the people assigned to the case read it."""
+    form = NoteForm(prefix="note")
+    if form.validate_on_submit():
+        try:
+            casework.send_message(current_user, case_id, form.body.data, internal=True,
+                                  files=uploaded_files(form.files.data))
+        except casework.CaseworkRefused as refusal:
+            form.body.errors = [*form.body.errors, str(refusal)]
+            return _render_case(open_case_file(current_user, case_id), note_form=form,
+                                status=_refusal_status(refusal))
+        else:
+            flash(gettext("Note saved."), "success")
+            return redirect(url_for(".case_page", case_id=case_id) + "#messages")
+    return _render_case(open_case_file(current_user, case_id), note_form=form, status=400)
+
+
+@bp.post("/cases/<uuid:case_id>/category")
+@roles_required(*CASE_ROLES)
+def correct_category(case_id):  # type: ignore[no-untyped-def]
+    form = CategoryForm(prefix="category")
+    form.category.choices = []
+    if form.validate_on_submit():
+        try:
+            change = triage.correct_category(current_user, case_id, form.category.data,
+                                             form.reason.data, form.version.data)
+        except triage.TriageRefused as refusal:
+            form.category.errors = [*form.category.errors, str(refusal)]
+        else:
+            category = profile().category(change.to_category)
+            flash(gettext("Category corrected. Deadlines already running are unchanged."), "success")
+            if category and category.external_referral:
+                flash(gettext("This category is normally referred to the military police or the "
+                              "prosecutor: see What you can do now."), "warning")
+            return redirect(url_for(".case_page", case_id=case_id))
+    return _render_case(open_case_file(current_user, case_id), category_form=form, status=400)
+
+
+@bp.post("/cases/<uuid:case_id>/risk")
+@roles_required(*CASE_ROLES)
+def assess_risk(case_id):  # type: ignore[no-untyped-def]
+    form = RiskForm(prefix="risk")
+    if form.validate_on_submit():
+        try:
+            triage.record_risk(current_user, case_id, form.retaliation.data, form.repeat.data,
+                               form.note.data or "")
+        except triage.TriageRefused as refusal:
+            form.retaliation.errors = [*form.retaliation.errors, str(refusal)]
+        else:
+            flash(gettext("Risk assessment recorded."), "success")
+            return redirect(url_for(".case_page", case_id=case_id) + "#risk")
+    return _render_case(open_case_file(current_user, case_id), risk_form=form, status=400)
 
 
 @bp.post("/cases/<uuid:case_id>/measures")
@@ -185,14 +266,22 @@ def record_retaliation(case_id):  # type: ignore[no-untyped-def]
     return redirect(url_for(".case_page", case_id=case_id))
 
 
-@bp.post("/cases/<uuid:case_id>/recuse")
+@bp.route("/cases/<uuid:case_id>/recuse", methods=["GET", "POST"])
 @roles_required(*CASE_ROLES)
 def recuse(case_id):  # type: ignore[no-untyped-def]
-    if ConfirmForm().validate_on_submit():
-        assignments.recuse(current_user, case_id)
-        flash(gettext("You have stepped away from this case. A coordinator will assign someone else."),
-              "success")
-    return redirect(url_for(".my_cases"))
+    """Never one click: a page says what recusing means and asks for the reason."""
+    form = RecusalForm()
+    if form.validate_on_submit():
+        try:
+            assignments.recuse(current_user, case_id, form.reason.data, form.note.data or "")
+        except assignments.AssignmentRefused as refusal:
+            form.reason.errors = [*form.reason.errors, str(refusal)]
+        else:
+            flash(gettext("You have stepped away from this case. The coordinators were told, so "
+                          "that someone else takes it over."), "success")
+            return redirect(url_for(".my_cases"))
+    case = staff_case(current_user, case_id, "case.read")
+    return render_template("cases/recuse.html", case=case, form=form), 400 if form.errors else 200
 
 
 @bp.get("/cases/<uuid:case_id>/files/<uuid:attachment_id>")
@@ -219,6 +308,7 @@ def register() -> str:
 @roles_required("coordinator")
 def register_case(case_id, assign_form=None, exception_form=None, status=200):  # type: ignore[no-untyped-def]
     case = assignments.register_case(current_user, case_id)
+    notifications.mark_case_read(current_user, case.id)
     options = assignments.assignment_options(case, current_user)
     assign_form = assign_form or AssignForm(formdata=None)
     for capacity, people in options.items():
@@ -232,6 +322,7 @@ def register_case(case_id, assign_form=None, exception_form=None, status=200):  
     return render_template(
         "cases/register_case.html", case=case, options=options,
         assignees=assignments.active_assignments(case),
+        ended=assignments.ended_assignments(case),
         pending=assignments.pending_exceptions(case),
         assign_form=assign_form, exception_form=exception_form, confirm_form=ConfirmForm(),
     ), status
@@ -287,15 +378,24 @@ def approve_exception(exception_id):  # type: ignore[no-untyped-def]
     return redirect(url_for(".register_case", case_id=exception.case_id))
 
 
-@bp.post("/register/assignments/<uuid:assignment_id>/end")
+@bp.route("/register/assignments/<uuid:assignment_id>/end", methods=["GET", "POST"])
 @roles_required("coordinator")
 def end_assignment(assignment_id):  # type: ignore[no-untyped-def]
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        assignment = assignments.end_assignment(current_user, assignment_id)
-    except assignments.AssignmentRefused as refusal:
-        flash(str(refusal), "error")
-        return redirect(url_for(".register"))
-    flash(gettext("Assignment ended."), "success")
-    return redirect(url_for(".register_case", case_id=assignment.case_id))
+    """Never one click: a page names the person and the case and asks for the reason."""
+    assignment, person, case = assignments.assignment_to_end(current_user, assignment_id)
+    if assignment.ended_at is not None:
+        flash(gettext("This assignment has already ended."), "error")
+        return redirect(url_for(".register_case", case_id=case.id))
+    form = EndAssignmentForm()
+    if form.validate_on_submit():
+        try:
+            assignments.end_assignment(current_user, assignment_id, form.reason.data,
+                                       form.note.data or "")
+        except assignments.AssignmentRefused as refusal:
+            form.reason.errors = [*form.reason.errors, str(refusal)]
+        else:
+            flash(gettext("Assignment ended; %(name)s was told.", name=person.display_name or person.username),
+                  "success")
+            return redirect(url_for(".register_case", case_id=case.id))
+    return render_template("cases/end_assignment.html", assignment=assignment, person=person,
+                           case=case, form=form), 400 if form.errors else 200

@@ -17,10 +17,10 @@ from ..access import public
 from ..forms.report import ReportForm
 from ..i18n import BY_CODE, remember
 from ..instance import profile
-from ..extensions import db
+from ..extensions import csrf, db
 from ..services import abuse, intake, outcomes, track_sessions
 from ..translatable import N_
-from . import form_pages
+from . import form_pages, time_limits
 from .helpers import uploaded_files
 
 bp = Blueprint("public", __name__)
@@ -142,11 +142,13 @@ def _refused(form: ReportForm, verdict: abuse.Verdict) -> Response:
 
 @bp.route("/report", methods=["GET", "POST"])
 @public
+@csrf.exempt  # the form checks its own token: a refused one brings back what was typed
 def report():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         return _empty_report_page()
     form = _report_form()
     if not form.validate_on_submit():  # a refusal for what was typed costs nothing
+        time_limits.bring_back_if_token_refused(form)  # a lost session keeps the text too
         form.proof_challenge.data = abuse.renewed("report", form.proof_challenge.data)
         return _render_report(form, 400)
     token = _handoff_token(form.proof_challenge.data)

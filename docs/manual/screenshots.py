@@ -21,7 +21,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Union
+from typing import Any, Callable, Union
 
 import pyotp
 from playwright.sync_api import Page, sync_playwright
@@ -31,7 +31,7 @@ IMAGES = HERE / "img"
 CHROMIUM = "/usr/bin/chromium"
 WIDTH, HEIGHT = 1000, 720
 Step = Callable[[Page, str], None]  # (page, base URL) -> the page is where the shot is taken
-MEMORY: dict[str, str] = {}  # what one step leaves for a later one (the receipt)
+MEMORY: dict[str, Any] = {}  # what one step leaves for a later one (the receipt, an account)
 
 
 @dataclass(frozen=True)
@@ -218,6 +218,38 @@ def exception_waiting(page: Page, base: str) -> None:
                 page.goto(f"{base}/register/exceptions")
                 return
     page.goto(f"{base}/register/exceptions")
+def idle_warning(page: Page, base: str) -> None:
+    """Two minutes before the idle limit: the page's own clock jumps on (nothing waits)."""
+    page.clock.install()
+    case_in_state("triage")(page, base)
+    page.focus("#body")
+    page.keyboard.type("I will call you tomorrow morning about the shift plan.")
+    page.clock.fast_forward("28:30")
+
+
+def idle_for(page: Page, minutes: int) -> None:
+    """The staff session as the server would see it ``minutes`` later (its clock is in the
+    signed session cookie; the instance's secret key signs it again)."""
+    from flask import Flask
+    from flask.sessions import SecureCookieSessionInterface
+
+    signer = Flask("screenshots")
+    signer.secret_key = (Path(MEMORY["instance"]) / "secret_key").read_text(encoding="ascii").strip()
+    serializer = SecureCookieSessionInterface().get_signing_serializer(signer)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "complaints_session")
+    data = serializer.loads(cookie["value"])
+    data["seen"] -= minutes * 60
+    page.context.add_cookies([{**cookie, "value": serializer.dumps(data)}])
+
+
+def kept_after_time_out(page: Page, base: str) -> None:
+    """A message sent after the idle limit, put back after signing in again."""
+    case_in_state("triage")(page, base)
+    page.fill("#body", "I will call you tomorrow morning about the shift plan.\nThank you for your patience.")
+    idle_for(page, 31)
+    go(page, "form[action$='/messages'] button[type=submit]")
+    time.sleep(31 - time.time() % 30)  # a code works once: wait for the next one
+    sign_in(page, base, MEMORY["officer"])
 
 
 def open_first_action(page: Page, base: str) -> None:
@@ -252,6 +284,30 @@ def follow_the_oral_report(page: Page, base: str) -> None:
     page.locator("#minutes").scroll_into_view_if_needed()
 
 
+def message_preview(page: Page, base: str) -> None:
+    case_in_state("triage")(page, base)
+    page.fill("form.message-form textarea", "Thank you for your report. I am the officer handling it.\n"
+              "Could you tell me who else was present that evening?")
+    page.click("form.message-form button[name=preview]")
+    scroll_to("#h-write")(page, base)
+
+
+def risk_form(page: Page, base: str) -> None:
+    case_in_state("triage")(page, base)
+    page.click("#risk summary")
+    scroll_to("#h-risk")(page, base)
+
+
+def recusal(page: Page, base: str) -> None:
+    case_in_state("triage")(page, base)
+    go(page, "a[href$='/recuse']")
+
+
+def end_assignment(page: Page, base: str) -> None:
+    first_row("/register?state=formal_investigation")(page, base)
+    go(page, "a[href$='/end']")
+
+
 SHOTS: list[Shot] = [
     Shot("anonymous", "/", "home.png"),
     Shot("anonymous", "/", "language-switcher.png", prepare=open_language_menu),
@@ -277,6 +333,8 @@ SHOTS: list[Shot] = [
     Shot("anonymous", follow_the_oral_report, "track-minutes.png"),
     Shot("investigator", case_in_state("formal_investigation"), "investigator-hearings.png",
          prepare=scroll_to("#hearings")),
+    Shot("officer", idle_warning, "officer-time-limit.png"),
+    Shot("officer", kept_after_time_out, "officer-continue.png"),
     Shot("decision", case_in_state("decision_pending"), "decision-case.png", prepare=open_first_action),
     Shot("officer", case_in_state("triage"), "officer-export.png", prepare=show_export),
     Shot("officer", "/cases?overdue=y&sort=received&dir=desc", "officer-cases-filtered.png"),
@@ -285,6 +343,13 @@ SHOTS: list[Shot] = [
     Shot("coordinator", first_row("/register?unassigned=y"), "coordinator-assign.png", prepare=show_assign_form),
     Shot("coordinator", "/register/workload", "coordinator-workload.png"),
     Shot("coordinator", exception_waiting, "coordinator-exceptions.png"),
+    Shot("officer", "/notifications", "officer-notifications.png"),
+    Shot("officer", case_in_state("decision_pending"), "officer-next-step.png", prepare=scroll_to("#h-actions")),
+    Shot("officer", message_preview, "officer-message-preview.png"),
+    Shot("officer", risk_form, "officer-risk.png"),
+    Shot("officer", recusal, "officer-recuse.png"),
+    Shot("coordinator", "/notifications", "coordinator-notifications.png"),
+    Shot("coordinator", end_assignment, "coordinator-end-assignment.png"),
     Shot("gem", "/statistics", "gem-statistics.png"),
     Shot("gem", "/statistics/annual", "gem-annual-report.png"),
     Shot("auditor", "/audit", "auditor-log.png"),
@@ -414,6 +479,8 @@ def main(roles: list[str]) -> int:
         accounts = build_demo(instance)
         INVITATION["path"] = invite_newcomer(instance)
         APP["instance"] = str(instance)
+        MEMORY["instance"] = str(instance)
+        MEMORY["officer"] = accounts["officer"]
         port = free_port()
         server = serve(instance, port)
         try:

@@ -83,6 +83,8 @@ def test_complainant_text_and_file_names_are_inert_everywhere(app, client, staff
 
 
 def test_staff_text_is_inert_for_staff_and_complainant(app, client, staff_client):
+    """Messages, notes, reasons, measures, category corrections, risk notes, recusal notes and
+    the message preview (internal notes have their own form since the case-day work)."""
     receipt, _ = receipt_from(client, client.post("/report", data=report_data(client)))
     officer, user = staff_client("officer", "decision")
     from complaints.models import Case
@@ -98,12 +100,26 @@ def test_staff_text_is_inert_for_staff_and_complainant(app, client, staff_client
     officer.post(f"{page}/act", data={"csrf_token": token, "action": "acknowledge", "version": version,
                                       "reason": payload("reason")})
     officer.post(f"{page}/messages", data={"csrf_token": token, "body": payload("staffmsg")})
-    officer.post(f"{page}/messages", data={"csrf_token": token, "body": payload("note"), "internal": "y"})
+    officer.post(f"{page}/notes", data={"csrf_token": token, "note-body": payload("note")})
     officer.post(f"{page}/measures", data={"csrf_token": token, "kind": "separation",
                                            "details": payload("measure")})
     officer.post(f"{page}/retaliation", data={"csrf_token": token, "narrative": payload("linked")})
-    assert_inert(officer.get(page).get_data(as_text=True), ["staffmsg", "note", "measure", "reason"],
-                 "the case page")
+    with app.app_context():
+        version = db.session.get(Case, case_id).version
+    officer.post(f"{page}/category", data={"csrf_token": token, "category-category": "GBD",
+                                           "category-reason": payload("category"), "category-version": version})
+    officer.post(f"{page}/risk", data={"csrf_token": token, "risk-retaliation": "high", "risk-repeat": "low",
+                                       "risk-note": payload("risk")})
+    preview = officer.post(f"{page}/messages", data={"csrf_token": token, "body": payload("preview"),
+                                                     "preview": "1"}).get_data(as_text=True)
+    assert_inert(preview, ["preview"], "the message preview")
+    colleague, colleague_user = staff_client("officer", username="recusing_officer")
+    with app.app_context():
+        assign(db.session.get(Case, case_id), db.session.merge(colleague_user), "intake")
+    colleague.post(f"{page}/recuse", data={"csrf_token": csrf_token(colleague, f"{page}/recuse"),
+                                           "reason": "other_conflict", "note": payload("recusal")})
+    assert_inert(officer.get(page).get_data(as_text=True),
+                 ["staffmsg", "note", "measure", "reason", "category", "risk", "recusal"], "the case page")
     open_case(client, receipt)
     assert_inert(client.get("/track/case").get_data(as_text=True), ["staffmsg"], "/track/case")
 

@@ -75,8 +75,8 @@ def test_a_case_through_the_procedure(app, live_server, new_page):
     officer.locator("table tbody a").first.click()
     assert officer.get_by_text("He grabbed me in the corridor.").is_visible()
     take_step(officer, "Acknowledge receipt")
-    officer.get_by_label("Message", exact=True).fill("I am handling your report. Are you safe at work?")
-    officer.get_by_role("button", name="Send", exact=True).click()
+    officer.get_by_label("Message to the complainant", exact=True).fill("I am handling your report. Are you safe at work?")
+    officer.get_by_role("button", name="Send to the complainant", exact=True).click()
     take_step(officer, "Open a formal investigation")
 
     complainant.goto(f"{live_server}/track")

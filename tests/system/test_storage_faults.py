@@ -121,8 +121,11 @@ def test_staff_message_with_files(app, staff_client, broken_store):
         content_type="multipart/form-data")
     assert response.status_code == 503
     page = html.unescape(response.get_data(as_text=True))
-    assert "can't be stored just now" in page and "Nothing was saved" in page
-    assert_nothing_saved(app, before)
+    # The case page again, with what the officer wrote still in the form (issue 13: a failed
+    # staff message with files lost its text).
+    assert "can't be stored just now" in page and "nothing was sent" in page
+    assert "Report attached" in page
+    assert_nothing_saved(app, before, pages_shown_again=1)
 
 
 def test_the_administrator_learns_why_from_the_log(app, client, broken_store, caplog):

@@ -90,7 +90,7 @@ def test_a_recused_user_cannot_be_reassigned(coordinators):
     officer = make_staff("olivera", ["officer"])
     case, _ = make_case()
     svc.assign(coordinator, case.id, officer.id, "intake")
-    svc.recuse(officer, case.id)
+    svc.recuse(officer, case.id, "knows_party")
     with pytest.raises(CaseNotFound):
         open_for_staff(officer, case.id)
     with pytest.raises(svc.AssignmentRefused, match="recused"):
@@ -131,6 +131,6 @@ def test_ending_an_assignment_removes_access(coordinators):
     officer = make_staff("olivera", ["officer"])
     case, _ = make_case()
     assignment = svc.assign(coordinator, case.id, officer.id, "intake")
-    svc.end_assignment(coordinator, assignment.id)
+    svc.end_assignment(coordinator, assignment.id, "reassigned")
     with pytest.raises(CaseNotFound):
         open_for_staff(officer, case.id)

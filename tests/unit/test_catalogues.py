@@ -29,22 +29,28 @@ COMPLAINANT_SOURCES = [
         "base.html", "_language.html", "macros.html", "public/home.html", "public/report.html",
         "public/receipt.html", "public/track_login.html", "public/track_case.html",
         "public/track_withdraw.html", "public/_not_cleaned.html", "errors/error.html", "errors/integrity.html",
-        "public/_outcome.html", "public/_minutes.html")),
+        "public/_outcome.html", "public/_minutes.html", "time_limits/_page.html", "kept_forms/_typed.html")),
     *((name, "python") for name in (
         "complaints/forms/report.py", "complaints/complainant_status.py", "complaints/views/public.py",
         "complaints/errors.py", "complaints/services/followup.py", "complaints/services/intake.py",
         "complaints/metadata/__init__.py", "complaints/services/evidence.py", "complaints/views/helpers.py",
-        "complaints/services/outcomes.py")),
+        "complaints/services/outcomes.py", "complaints/views/time_limits.py")),
     *((str(p.relative_to(ROOT)), PROFILE) for p in sorted((ROOT / "complaints/procedures").glob("*.toml"))),
 ]
 # ...and what an officer sees (sign-in, case list, case page and its actions).
 OFFICER_SOURCES = [
     *(("templates/" + name, JINJA) for name in (
-        "auth/login.html", "auth/code.html", "auth/enrol.html", "auth/password.html",
+        "auth/login.html", "auth/code.html", "auth/password.html",
         "cases/list.html", "cases/case.html", "cases/_filters.html", "cases/_pager.html",
         "cases/_evidence_files.html",
         "cases/_procedure_clocks.html", "cases/_procedure_action_fields.html", "cases/_parties.html",
-        "cases/_hearings.html", "cases/received.html", "cases/received_done.html")),
+        "cases/_hearings.html", "cases/received.html", "cases/received_done.html", "kept_forms/continue.html",
+        # the case day: timeline, messages and notes, triage, recusal, notifications
+        "cases/_timeline.html", "cases/_messages.html", "cases/_message_preview.html",
+        "cases/_complainant_gave.html", "cases/_next_step.html", "cases/_category.html",
+        "cases/_risk.html", "cases/_close_warning.html", "cases/_ended_assignments.html",
+        "cases/recuse.html", "cases/end_assignment.html", "notifications/inbox.html",
+        "notifications/settings.html", "notifications/_nav.html")),
     *((name, "python") for name in (
         "complaints/forms/cases.py", "complaints/forms/auth.py", "complaints/workflow.py",
         "complaints/labels.py", "complaints/views/__init__.py", "complaints/views/cases.py",
@@ -53,7 +59,11 @@ OFFICER_SOURCES = [
         "complaints/views/procedure.py", "complaints/services/feedback.py",
         "complaints/services/deadlines.py", "complaints/services/confirmations.py",
         "complaints/services/parties.py", "complaints/services/hearings.py",
-        "complaints/services/received.py")),
+        "complaints/services/received.py", "complaints/views/kept_forms.py",
+        "complaints/notifications.py", "complaints/triage.py", "complaints/assignment_reasons.py",
+        "complaints/forms/case_day.py", "complaints/services/triage.py",
+        "complaints/services/notifications.py", "complaints/services/notification_mail.py",
+        "complaints/services/assignments.py", "complaints/views/notifications.py")),
 ]
 CATALOGUE_LOCALES = ["en", "sr_Latn", "sr_Cyrl", "bs", "mk", "sq"]
 

@@ -30,6 +30,14 @@ def test_a_bad_value_names_the_setting(name, value):
         load_settings({name: value})
 
 
+@pytest.mark.parametrize("name", ["STAFF_IDLE_MINUTES", "SIGN_IN_CODE_MINUTES"])
+def test_a_time_limit_too_short_to_warn_before_is_refused(name):
+    settings = derive_paths(load_settings({f"COMPLAINTS_{name}": "2"}))
+    with pytest.raises(SettingsError, match=name):
+        validate_settings(settings)
+    validate_settings(derive_paths(load_settings({f"COMPLAINTS_{name}": "3"})))
+
+
 def test_an_unknown_database_is_refused():
     settings = derive_paths(load_settings({"COMPLAINTS_DATABASE_URL": "mysql://x"}))
     with pytest.raises(SettingsError, match="DATABASE_URL"):

@@ -51,3 +51,36 @@ def test_demo_marker_turns_on_the_banner(app_config, tmp_path):
     (Path(app_config["INSTANCE"]) / "DEMO").write_text("demo")
     page = create_app(app_config).test_client().get("/").get_data(as_text=True)
     assert "Demonstration instance" in page
+
+
+def test_the_demo_is_a_realistic_office(app, runner):
+    """Most open cases on time, some due soon, a few overdue; ended cases keep no clock; the
+    feedback rule is mostly kept; new reports and deadlines have reached someone."""
+    from datetime import datetime, timedelta, timezone
+
+    from complaints.models import Deadline, Notification
+    from complaints.services.transitions import CLOCKS_STOP_IN
+
+    assert runner.invoke(cli, ["demo", "--cases", "150"]).exit_code == 0
+    now = datetime.now(timezone.utc)
+    with app.app_context():
+        running = db.session.execute(
+            select(Case.id, Case.state, func.min(Deadline.due_at)).join(Deadline, Deadline.case_id == Case.id)
+            .where(Deadline.met_at.is_(None), Deadline.kind != "feedback")
+            .group_by(Case.id, Case.state)).all()
+        assert not [state for _, state, _ in running if state in CLOCKS_STOP_IN]
+        overdue = [c for c, _, due in running if due < now]
+        soon = [c for c, _, due in running if now <= due < now + timedelta(days=2)]
+        assert len(running) >= 60
+        assert 1 <= len(overdue) <= 0.15 * len(running), (len(overdue), len(running))
+        assert len(soon) >= 2
+        assert len(running) - len(overdue) - len(soon) >= 0.7 * len(running)
+        late_feedback = db.session.execute(select(func.count()).select_from(Deadline).where(
+            Deadline.kind == "feedback", Deadline.met_at.is_(None), Deadline.due_at < now)).scalar_one()
+        assert late_feedback <= 0.05 * len(running)
+        ended_open = db.session.execute(select(func.count()).select_from(Deadline).join(
+            Case, Case.id == Deadline.case_id).where(Deadline.met_at.is_(None),
+                                                     Case.state.in_(CLOCKS_STOP_IN))).scalar_one()
+        assert ended_open == 0
+        kinds = set(db.session.execute(select(Notification.kind).distinct()).scalars())
+        assert {"new_report", "deadline_soon", "deadline_overdue", "complainant_message"} <= kinds

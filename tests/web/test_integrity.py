@@ -9,8 +9,8 @@ from tests.factories import assign, make_case
 def test_swapped_ciphertexts_show_the_integrity_page_and_are_audited(app, staff_client):
     client, officer = staff_client("officer")
     with app.app_context():
-        first, _ = make_case(narrative="first")
-        second, _ = make_case(narrative="second")
+        first, _ = make_case(narrative="first-canary-narrative")
+        second, _ = make_case(narrative="second-canary-narrative")
         assign(first, db.session.merge(officer), "intake")
         a, b = db.session.get(Case, first.id), db.session.get(Case, second.id)
         a.narrative_enc, b.narrative_enc = b.narrative_enc, a.narrative_enc  # moved between rows
@@ -19,7 +19,7 @@ def test_swapped_ciphertexts_show_the_integrity_page_and_are_audited(app, staff_
     response = client.get(f"/cases/{case_id}")
     assert response.status_code == 409
     page = response.get_data(as_text=True)
-    assert "could not be verified" in page and "second" not in page
+    assert "could not be verified" in page and "second-canary-narrative" not in page
     with app.app_context():
         alarm = db.session.execute(select(AuditEntry).where(AuditEntry.action == "integrity.failure")).scalar_one()
         assert alarm.case_id == case_id and "narrative_enc" in alarm.detail

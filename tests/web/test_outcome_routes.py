@@ -14,7 +14,6 @@ from complaints.extensions import db
 from complaints.services import outcomes
 from complaints.services import transitions as tr
 from tests.factories import assign, make_case, make_staff
-from tests.web.conftest import csrf_token
 
 
 @pytest.fixture()
