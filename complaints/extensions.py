@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import logging
 import os
+import time
 
 from flask import Flask, current_app, request
 from flask_babel import Babel
@@ -12,6 +13,7 @@ from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
@@ -48,7 +50,40 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         _make_sqlite_transactions_immediate(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    engine = create_engine(url, pool_size=5, max_overflow=5)
+    _ping_after_idling(engine)
+    return engine
+
+
+IDLE_BEFORE_PING = 10.0  # seconds
+
+
+def _ping_after_idling(engine: Engine) -> None:
+    """Check a pooled connection before use only when it has been idle for a while.
+
+    A connection that served a request a moment ago is almost surely alive; pinging it
+    anyway (``pool_pre_ping``) costs every request a round trip. One that idled may have
+    been cut (a database restart or failover, a firewall's idle timeout): it is pinged, and
+    a dead one replaced before the request sees it. A connection that dies while in use
+    fails its statement; SQLAlchemy then invalidates it and every connection pooled before
+    it, so the next request connects afresh (tests/web/test_database_connections.py).
+    """
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, record):  # type: ignore[no-untyped-def]
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(dbapi_connection, record):  # type: ignore[no-untyped-def]
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection, record, proxy):  # type: ignore[no-untyped-def]
+        if time.monotonic() - record.info.get("returned_at", 0.0) < IDLE_BEFORE_PING:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("an idle connection was lost") from error  # the pool reconnects
 
 
 def _create_private_sqlite_file(url: str) -> None:
