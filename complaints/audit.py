@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from .models import AuditEntry, AuditHead
@@ -54,29 +54,46 @@ def encode_detail(detail: Mapping[str, Any] | None) -> str:
     return json.dumps(dict(detail), sort_keys=True, separators=(",", ":"), default=str)
 
 
+_ENTRIES, _HEAD = AuditEntry.__table__, AuditHead.__table__
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == HEAD_ROW_ID).values(
+    seq=bindparam("seq", type_=_HEAD.c.seq.type), mac=bindparam("mac", type_=_HEAD.c.mac.type))
+# PostgreSQL: the entry and the new head in one statement (a data-modifying WITH), values as
+# parameters so that it is compiled once.
+_WRITE_ENTRY_AND_HEAD = _MOVE_HEAD.add_cte(insert(_ENTRIES).values(
+    {column.key: bindparam(column.key, type_=column.type) for column in _ENTRIES.columns}).cte("entry"))
+
+
 def append(session: Session, audit_key: bytes, *, actor: str, action: str,
            case_id: uuid.UUID | None = None, detail: Mapping[str, Any] | None = None,
            at: datetime | None = None) -> AuditEntry:
-    """Add one entry inside the caller's transaction (committed or rolled back with it)."""
+    """Add one entry inside the caller's transaction (committed or rolled back with it).
+
+    Two round trips: the head is read and locked (the caller's pending changes are flushed
+    first, so the lock comes last and is held only until the commit), then the entry and
+    the new head are written together: one statement on PostgreSQL, two on SQLite.
+    """
     head = session.execute(
-        select(AuditHead)
-        .where(AuditHead.id == HEAD_ROW_ID)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+        select(AuditHead.seq, AuditHead.mac).where(AuditHead.id == HEAD_ROW_ID).with_for_update()
+    ).one_or_none()
+    connection = session.connection()
     if head is None:  # first entry ever (the migration normally creates the row)
-        head = AuditHead(id=HEAD_ROW_ID, seq=0, mac=GENESIS_MAC)
-        session.add(head)
+        connection.execute(insert(_HEAD), {"id": HEAD_ROW_ID, "seq": 0, "mac": GENESIS_MAC})
+        head_seq, head_mac = 0, GENESIS_MAC
+    else:
+        head_seq, head_mac = head
     at = at or datetime.now(timezone.utc)
-    seq = head.seq + 1
+    seq = head_seq + 1
     detail_text = encode_detail(detail)
-    mac = compute_mac(audit_key, head.mac, canonical(seq, at, actor, action, case_id, detail_text))
+    mac = compute_mac(audit_key, head_mac, canonical(seq, at, actor, action, case_id, detail_text))
     entry = AuditEntry(seq=seq, at=at, actor=actor, action=action, case_id=case_id,
                        detail=detail_text, mac=mac)
-    session.add(entry)
-    head.seq = seq
-    head.mac = mac
-    session.flush()
+    values = {"seq": seq, "at": at, "actor": actor, "action": action, "case_id": case_id,
+              "detail": detail_text, "mac": mac}
+    if connection.dialect.name == "postgresql":
+        connection.execute(_WRITE_ENTRY_AND_HEAD, values)
+    else:
+        connection.execute(insert(_ENTRIES), values)
+        connection.execute(_MOVE_HEAD, values)
     return entry
 
 
@@ -138,7 +155,7 @@ def verify(session: Session, audit_key: bytes,
     result = verify_entries(audit_key, entries, kept_head)
     if not result.ok:
         return result
-    head = session.get(AuditHead, HEAD_ROW_ID)
+    head = session.execute(select(AuditHead.seq, AuditHead.mac).where(AuditHead.id == HEAD_ROW_ID)).first()
     if head is not None and (head.seq != result.head_seq or head.mac != result.head_mac):
         return Verification(False, result.entries, result.head_seq, result.head_mac,
                             result.head_seq + 1,

@@ -5,12 +5,14 @@ every open deadline in the database (0.7 to 1.4 s at 100,000 cases); reading it 
 case row with an index takes milliseconds. It is kept in this one place: whenever a flush
 adds, changes or deletes a deadline, the cases it belongs to are recomputed from their
 deadlines in the same transaction, whichever service opened or met them (intake, the
-transitions, messages that meet the feedback deadline, the demo). Bulk writes that bypass
-the ORM call ``refresh`` themselves.
+transitions, messages that meet the feedback deadline, the demo). Writes that bypass the
+ORM call ``refresh`` themselves, or, for a new case written with its deadlines (intake), set
+the columns from ``nearest``.
 """
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any, Iterable
 
 from sqlalchemy import event, func, select, update
@@ -20,6 +22,16 @@ from sqlalchemy.orm import Session
 from .models import Case, Deadline
 
 _PENDING = "complaints.next_due.cases"
+
+
+def nearest(deadlines: Iterable[Deadline]) -> tuple[datetime | None, str]:
+    """(due_at, kind) of the nearest open deadline among these, as ``refresh`` would store it
+    for a case that has exactly these (the first of equal ones)."""
+    open_deadlines = [d for d in deadlines if d.met_at is None]
+    if not open_deadlines:
+        return None, ""
+    first = min(open_deadlines, key=lambda d: d.due_at)
+    return first.due_at, first.kind
 
 
 def refresh(connection: Connection, case_ids: Iterable[uuid.UUID] | None = None) -> None:

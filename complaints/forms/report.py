@@ -49,8 +49,9 @@ class ProofFields(FlaskForm):
     """The proof of work a public form carries (services/abuse.py): the server's signed
     challenge, and the browser's answer (empty without JavaScript)."""
 
-    proof_challenge = HiddenField()
-    proof_nonce = HiddenField()
+    # An empty label: a field without one asks for WTForms' own catalogue on every request.
+    proof_challenge = HiddenField("")
+    proof_nonce = HiddenField("")
 
 
 class ReportForm(ProofFields):

@@ -101,10 +101,17 @@ class CaseContent:
 
 def new_case_key(case_id: uuid.UUID) -> tuple[DataKey, FieldCipher]:
     """A fresh data key for a new case, added to the session wrapped under the active KEK."""
+    data_key, cipher = case_key()
+    db.session.add(data_key)
+    return data_key, cipher
+
+
+def case_key() -> tuple[DataKey, FieldCipher]:
+    """A fresh data key, wrapped under the active KEK, for the caller to write (not added to
+    the session), and the cipher that seals with it."""
     key = new_data_key()
     data_key = DataKey(id=uuid.uuid4(), purpose="case")
     data_key.kek_id, data_key.wrapped = keyring().wrap(data_key.id, key)
-    db.session.add(data_key)
     return data_key, FieldCipher(key)
 
 

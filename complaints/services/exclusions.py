@@ -47,9 +47,10 @@ def _staff(users: Iterable[User]) -> list[exclusions.Staff]:
     return [exclusions.Staff(u.id, u.username, u.display_name or u.username) for u in users]
 
 
-def match_at_intake(case: Case, typed: str) -> None:
-    """Add an exclusion for each name that names exactly one account; mark the case for a
-    coordinator when any name names several accounts or none (in the caller's transaction)."""
+def match_at_intake(case: Case, typed: str) -> list[CaseExclusion]:
+    """An exclusion for each name that names exactly one account, for the caller to write
+    with the new case; the case is marked for a coordinator when any name names several
+    accounts or none."""
     staff = _staff(handlers())
     matched: set[int] = set()
     unresolved = 0
@@ -59,9 +60,8 @@ def match_at_intake(case: Case, typed: str) -> None:
             matched.add(ids[0])
         else:
             unresolved += 1
-    for user_id in sorted(matched):
-        db.session.add(CaseExclusion(case_id=case.id, user_id=user_id))
     case.exclusions_pending = unresolved > 0
+    return [CaseExclusion(case_id=case.id, user_id=user_id) for user_id in sorted(matched)]
 
 
 def review(coordinator: Any, case_id: uuid.UUID | str) -> Review:

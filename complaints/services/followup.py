@@ -12,7 +12,9 @@ from datetime import datetime, timedelta, timezone
 
 from flask_babel import gettext
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from .. import references
 from ..extensions import db
 from ..models import Case, Deadline, Message, MonitoringCheckin, Transition
 from ..procedures import load_profile
@@ -22,7 +24,7 @@ from . import auditing, notifications
 from .case_access import CaseNotFound, cipher_for, new_case_key
 from .evidence import StoredFile
 from .complainant_page import may_write
-from .intake import Upload, _reference, commit_with_files
+from .intake import Upload, commit_with_files
 from .parties import inherit as inherit_parties
 from .transitions import TransitionInputs, initial_deadlines, perform_as_complainant
 
@@ -122,7 +124,7 @@ def open_linked_case(parent_id: uuid.UUID, narrative: str, origin: str,
     now = datetime.now(timezone.utc)
     case_id = uuid.uuid4()
     data_key, cipher = new_case_key(case_id)
-    case = Case(id=case_id, reference=_reference(now), receipt_hmac="linked:" + uuid.uuid4().hex,
+    case = Case(id=case_id, receipt_hmac="linked:" + uuid.uuid4().hex,
                 data_key_id=data_key.id, procedure=parent.procedure, parent_case_id=parent.id,
                 state="submitted", category="RETALIATION", channel=parent.channel,
                 anonymous=parent.anonymous, wants="formal", protection_requested=True,
@@ -136,8 +138,7 @@ def open_linked_case(parent_id: uuid.UUID, narrative: str, origin: str,
             value = parent_cipher.open("cases", column, parent.id, getattr(parent, column))
             if value:
                 setattr(case, column, cipher.seal("cases", column, case_id, value))
-    db.session.add(case)
-    db.session.flush()
+    add_with_fresh_reference(case)
     inherit_parties(parent, case, cipher_for(parent), cipher)
     db.session.add(Transition(id=uuid.uuid4(), case_id=case_id, from_state="", to_state="submitted",
                               action="submit", actor_kind="complainant", at=now))
@@ -148,6 +149,20 @@ def open_linked_case(parent_id: uuid.UUID, narrative: str, origin: str,
     notifications.case_event(parent, "retaliation", notification_keys.retaliation_key(case.id),
                              detail=case.reference, at=now)
     return case
+
+
+def add_with_fresh_reference(case: Case) -> None:
+    """Add and write a new case under a reference nobody has: one already taken is replaced
+    and the row written again (a savepoint keeps the rest of the transaction)."""
+    for attempt in range(references.ATTEMPTS):
+        case.reference = references.new_reference(case.submitted_at)
+        try:
+            with db.session.begin_nested():
+                db.session.add(case)
+            return
+        except IntegrityError as error:
+            if not references.taken(error) or attempt == references.ATTEMPTS - 1:
+                raise
 
 
 def report_retaliation(case_id: uuid.UUID, narrative: str) -> Case:

@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import notifications as kinds
 from ..extensions import db
+from ..pipeline import one_round_trip
 from ..models import (Assignment, Case, Notification, NotificationPreference, User, UserRole)
 from ..policy import CAPACITY_ROLES
 from . import auditing
@@ -71,20 +72,39 @@ def notify(user_ids: Iterable[int], *, kind: str, audience: str, key: str,
            due_at: datetime | None = None, at: datetime | None = None) -> None:
     """Add one notification per person, in the caller's transaction, inside a savepoint."""
     recipients = sorted(set(user_ids))
-    if not recipients:
-        return
-    savepoint = db.session.begin_nested()  # flushes the event's own rows first
+    if recipients:
+        _write(recipients, _email_wanted(recipients), kind=kind, audience=audience, key=key,
+               case_id=case_id, detail=detail, subject_user_id=subject_user_id, due_at=due_at,
+               at=at)
+
+
+_SAVEPOINT = "notification"
+
+
+def _write(recipients: list[int], wants_mail: set[int], *, kind: str, audience: str, key: str,
+           case_id: uuid.UUID | None, detail: str = "", subject_user_id: int | None = None,
+           due_at: datetime | None = None, at: datetime | None = None) -> None:
+    """The rows, written in a savepoint of their own: SAVEPOINT, INSERT and RELEASE go in one
+    round trip (complaints/pipeline.py); a failure rolls back to the savepoint, the event's
+    own rows (flushed first) are kept."""
+    rows = [dict(id=uuid.uuid4(), user_id=user_id, case_id=case_id, kind=kind,
+                 audience=audience, detail=detail[:40], subject_user_id=subject_user_id,
+                 due_at=due_at, event_key=key, created_at=at or _now(), read_at=None,
+                 email_state="pending" if user_id in wants_mail else "", emailed_at=None)
+            for user_id in recipients]
+    db.session.flush()  # the event's own rows first (a notification refers to its case)
+    started = False
     try:
-        wants_mail = _email_wanted(recipients)
-        rows = [dict(id=uuid.uuid4(), user_id=user_id, case_id=case_id, kind=kind,
-                     audience=audience, detail=detail[:40], subject_user_id=subject_user_id,
-                     due_at=due_at, event_key=key, created_at=at or _now(), read_at=None,
-                     email_state="pending" if user_id in wants_mail else "", emailed_at=None)
-                for user_id in recipients]
-        db.session.execute(_insert_skipping_existing(rows))
-        savepoint.commit()
+        statement = _insert_skipping_existing(rows)
+        started = True
+        with one_round_trip(db.session) as connection:
+            connection.exec_driver_sql(f"SAVEPOINT {_SAVEPOINT}")
+            connection.execute(statement)
+            connection.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
     except SQLAlchemyError as error:
-        savepoint.rollback()
+        if started:
+            db.session.connection().exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+            db.session.connection().exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
         log.warning("notification %s not recorded (%s); the event itself is kept",
                     kind, type(error).__name__)
 
@@ -104,6 +124,22 @@ def _email_wanted(user_ids: list[int]) -> set[int]:
                User.email != "")).scalars())
 
 
+def _coordinators_and_mail() -> tuple[list[int], set[int]]:
+    """The active coordinators, and which of them want an e-mail: one query."""
+    mail = has_app_context() and bool(current_app.config.get("SMTP_HOST"))
+    query = (select(User.id, NotificationPreference.email, User.email)
+             .join(UserRole, UserRole.user_id == User.id)
+             .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
+             .where(UserRole.role == "coordinator", User.is_active_account.is_(True))
+             .order_by(User.id))
+    recipients, wants_mail = [], set()
+    for user_id, email_wanted, address in db.session.execute(query):
+        recipients.append(user_id)
+        if mail and email_wanted and address:
+            wants_mail.add(user_id)
+    return recipients, wants_mail
+
+
 def case_event(case: Case, kind: str, key: str, *, capacities: Iterable[str] | None = None,
                detail: str = "", due_at: datetime | None = None,
                at: datetime | None = None) -> None:
@@ -117,8 +153,10 @@ def case_event(case: Case, kind: str, key: str, *, capacities: Iterable[str] | N
 
 def new_report(case: Case, *, linked: bool = False, at: datetime | None = None) -> None:
     """A new report (or a linked one) waits for assignment: every coordinator is told."""
-    notify(coordinators(), kind="linked_report" if linked else "new_report",
-           audience=kinds.COORDINATOR, key=kinds.report_key(case.id), case_id=case.id, at=at)
+    recipients, wants_mail = _coordinators_and_mail()  # one query, not two
+    if recipients:
+        _write(recipients, wants_mail, kind="linked_report" if linked else "new_report",
+               audience=kinds.COORDINATOR, key=kinds.report_key(case.id), case_id=case.id, at=at)
 
 
 def assignment_event(assignment: Assignment, kind: str, *, at: datetime | None = None) -> None:

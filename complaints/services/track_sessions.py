@@ -17,12 +17,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..crypto import IntegrityFailure, associated_data, open_bytes, seal_bytes
 from ..extensions import db
 from ..models import Case, ReceiptHandoff, TrackSession
+from ..pipeline import one_round_trip
 from . import auditing
 from .case_access import case_id_for_receipt, cipher_for
 
@@ -149,44 +153,65 @@ def _handoff_key(token: str) -> bytes:
     return hmac.new(token.encode("utf-8"), b"receipt-handoff", hashlib.sha256).digest()
 
 
+_HANDOFFS = ReceiptHandoff.__table__
+# Statements built once (compiled once per database); each request passes only its values.
+_EXPIRED = delete(_HANDOFFS).where(_HANDOFFS.c.created_at < bindparam("expired_before"))
+_CLAIM = insert(_HANDOFFS).values(token_hash=bindparam("token_hash"), created_at=bindparam("created_at"))
+_HANDOFF_OF = select(_HANDOFFS.c.receipt_enc).where(_HANDOFFS.c.token_hash == bindparam("token_hash"))
+
+
+def _sealed_receipt_upsert(dialect_name: str):  # type: ignore[no-untyped-def]
+    """INSERT the sealed receipt, or put it into the row claimed for it."""
+    dialect_insert = postgresql_insert if dialect_name == "postgresql" else sqlite_insert
+    statement = dialect_insert(_HANDOFFS).values(token_hash=bindparam("token_hash"),
+                                                 receipt_enc=bindparam("receipt_enc"),
+                                                 created_at=bindparam("created_at"))
+    return statement.on_conflict_do_update(index_elements=[_HANDOFFS.c.token_hash],
+                                           set_={"receipt_enc": statement.excluded.receipt_enc})
+
+
+_SEAL = {name: _sealed_receipt_upsert(name) for name in ("postgresql", "sqlite")}
+
+
 def claim_handoff(token: str, wait_seconds: int = 15) -> str:
     """Claim the receipt's row for a report about to be filed, in the caller's transaction:
     "claimed", or what became of an earlier press of Send of the same form in the same
     browser: "waiting" (filed, receipt not shown yet) or "shown". A press still being filed
     holds the row uncommitted, so claiming it waits for that transaction to end (a row lock on
-    PostgreSQL, the write lock on SQLite), at most ``wait_seconds``: then "busy"."""
+    PostgreSQL, the write lock on SQLite), at most ``wait_seconds``: then "busy". One round
+    trip when it is claimed."""
     token_hash = _hash(token)
     now = _now()
-    db.session.execute(delete(ReceiptHandoff).where(
-        ReceiptHandoff.created_at < now - timedelta(minutes=HANDOFF_MINUTES)))
     try:
-        if db.session.get_bind().dialect.name == "postgresql":
-            db.session.execute(text(f"SET LOCAL lock_timeout = '{int(wait_seconds)}s'"))
-        with db.session.begin_nested():
-            db.session.add(ReceiptHandoff(token_hash=token_hash, created_at=now))
-    except IntegrityError:
-        row = db.session.get(ReceiptHandoff, token_hash)
+        with one_round_trip(db.session) as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(wait_seconds)}s'")
+            connection.execute(_EXPIRED, {"expired_before": now - timedelta(minutes=HANDOFF_MINUTES)})
+            connection.execute(_CLAIM, {"token_hash": token_hash, "created_at": now})
+    except IntegrityError:  # an earlier press of Send, now committed: what became of it?
         db.session.rollback()
-        if row is None:  # refused for another reason: say "send again", never "sent"
+        earlier = db.session.execute(_HANDOFF_OF, {"token_hash": token_hash}).first()
+        db.session.rollback()
+        if earlier is None:  # refused for another reason: say "send again", never "sent"
             return "busy"
-        return "shown" if row.receipt_enc is None else "waiting"
+        return "shown" if earlier.receipt_enc is None else "waiting"
     except OperationalError:
         db.session.rollback()
         return "busy"
     return "claimed"
 
 
-def handoff_row(token: str, receipt: str, not_cleaned: list[str] | tuple[str, ...] = ()) -> ReceiptHandoff:
+def seal_receipt(connection: Connection, token: str, receipt: str,
+                 not_cleaned: list[str] | tuple[str, ...] = ()) -> None:
     """The sealed receipt in its claimed row (or a new one), committed with the filing: a
     filed report always has its receipt waiting, with the names of any files that could not be
     fully cleaned (the page says so; file names never ride in the cookie)."""
     token_hash = _hash(token)
-    row = db.session.get(ReceiptHandoff, token_hash) or ReceiptHandoff(token_hash=token_hash,
-                                                                       created_at=_now())
     payload = json.dumps({"receipt": receipt, "not_cleaned": list(not_cleaned)}).encode("utf-8")
-    row.receipt_enc = seal_bytes(_handoff_key(token), payload,
-                                 associated_data("receipt_handoffs", "receipt_enc", token_hash))
-    return row
+    sealed = seal_bytes(_handoff_key(token), payload,
+                        associated_data("receipt_handoffs", "receipt_enc", token_hash))
+    connection.execute(_SEAL[connection.dialect.name],
+                       {"token_hash": token_hash, "receipt_enc": sealed, "created_at": _now()})
 
 
 @dataclass(frozen=True)
