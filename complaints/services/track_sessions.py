@@ -195,10 +195,20 @@ def claim_handoff(token: str, wait_seconds: int = 15) -> str:
         if earlier is None:  # refused for another reason: say "send again", never "sent"
             return "busy"
         return "shown" if earlier.receipt_enc is None else "waiting"
-    except OperationalError:
+    except OperationalError as error:
+        if not _waited_too_long(error):  # the database itself failed: "try again" (503)
+            raise
         db.session.rollback()
         return "busy"
     return "claimed"
+
+
+def _waited_too_long(error: OperationalError) -> bool:
+    """Whether the claim gave up waiting for an earlier press's lock (PostgreSQL's
+    lock_timeout, SQLite's busy timeout), as opposed to a database that is down."""
+    if getattr(error.orig, "sqlstate", None) == "55P03":  # lock_not_available
+        return True
+    return "database is locked" in str(error.orig)
 
 
 def seal_receipt(connection: Connection, token: str, receipt: str,
