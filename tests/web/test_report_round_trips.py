@@ -13,7 +13,8 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from complaints.extensions import db
-from complaints.models import AuditEntry, Case, CaseExclusion, CaseParty, Deadline, DataKey, Transition
+from complaints.models import (AuditEntry, Case, CaseExclusion, CaseParty, Deadline, DataKey, Notification,
+                               Transition)
 from tests.web.test_report import receipt_from, report_data
 
 
@@ -46,7 +47,8 @@ def reading(seen: list[str], table: str) -> list[str]:
 
 def test_a_report_reads_the_staff_once_and_writes_its_rows_without_a_flush(app, client, staff_client,
                                                                           statements):
-    staff_client("coordinator")
+    _, coordinator = staff_client("coordinator")
+    staff_client("officer")
     data = report_data(client)
     seen, flushed = statements
     seen.clear(), flushed.clear()
@@ -77,6 +79,9 @@ def test_a_report_reads_the_staff_once_and_writes_its_rows_without_a_flush(app, 
         assert db.session.execute(select(func.count()).select_from(Deadline)).scalar_one() >= 1
         assert db.session.execute(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "case.submit")).scalar_one() == 1
+        # The coordinator is told, once; the officer (no coordinator) is not.
+        told = db.session.execute(select(Notification.user_id, Notification.kind, Notification.case_id)).all()
+        assert told == [(coordinator.id, "new_report", case.id)]
 
 
 def test_the_staff_list_is_read_when_a_name_to_exclude_is_typed(app, client, make_user, statements):
@@ -88,3 +93,24 @@ def test_the_staff_list_is_read_when_a_name_to_exclude_is_typed(app, client, mak
     assert reading(seen, "users"), seen
     with app.app_context():
         assert db.session.execute(select(func.count()).select_from(CaseExclusion)).scalar_one() == 1
+
+
+def test_the_coordinators_who_want_an_email_are_marked_for_one(app, client, staff_client):
+    """The coordinators and their e-mail wish are read in one query: only one who asked for
+    e-mails and has an address gets the notification marked for an e-mail."""
+    from complaints.models import NotificationPreference, User
+
+    _, wants = staff_client("coordinator", username="wants")
+    _, no_address = staff_client("coordinator", username="noaddress")
+    _, quiet = staff_client("coordinator", username="quiet")
+    with app.app_context():
+        db.session.get(User, wants.id).email = "wants@example.org"
+        db.session.add(NotificationPreference(user_id=wants.id, email=True))
+        db.session.add(NotificationPreference(user_id=no_address.id, email=True))
+        db.session.get(User, quiet.id).email = "quiet@example.org"
+        db.session.commit()
+    app.config["SMTP_HOST"] = "mail.invalid"
+    receipt_from(client, client.post("/report", data=report_data(client)))
+    with app.app_context():
+        states = dict(db.session.execute(select(Notification.user_id, Notification.email_state)).all())
+    assert states == {wants.id: "pending", no_address.id: "", quiet.id: ""}
