@@ -163,9 +163,19 @@ def unread_case_ids(user: Any, case_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
         Notification.case_id.in_(ids))).scalars())
 
 
-def inbox(user: Any, page: int = 1) -> list[NotificationView]:
+@dataclass(frozen=True)
+class InboxPage:
+    rows: list[NotificationView]
+    page: int
+    pages: int
+
+
+def inbox(user: Any, page: int = 1) -> InboxPage:
     """The person's notifications, newest first, in words of their language."""
-    page = max(1, min(page, 10_000))
+    total = db.session.scalar(select(func.count()).select_from(Notification)
+                              .where(Notification.user_id == user.id)) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = max(1, min(page, pages))
     subject = User.__table__.alias("subject")
     rows = db.session.execute(
         select(Notification, Case.reference, subject.c.display_name, subject.c.username)
@@ -174,10 +184,11 @@ def inbox(user: Any, page: int = 1) -> list[NotificationView]:
         .where(Notification.user_id == user.id)
         .order_by(Notification.read_at.is_not(None), Notification.created_at.desc())
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return [NotificationView(n.id, n.case_id, reference or "", _link(n),
-                             describe(n, display_name or username or ""), n.created_at,
-                             n.read_at is None)
-            for n, reference, display_name, username in rows]
+    views = [NotificationView(n.id, n.case_id, reference or "", _link(n),
+                              describe(n, display_name or username or ""), n.created_at,
+                              n.read_at is None)
+             for n, reference, display_name, username in rows]
+    return InboxPage(views, page, pages)
 
 
 def _link(notification: Notification) -> str:

@@ -186,10 +186,9 @@ def test_a_form_sent_after_the_idle_limit_is_put_back_after_signing_in_again(
     demo_world.sign_in(page, live_server, account)
     page.goto(f"{live_server}/cases/{case_id}")
     text = f"Please call me back about the shift plan.\nThanks. ({code})"
-    page.fill("#body", text)
-    page.check("#internal")
+    page.fill("#note-body", text)  # an internal note
     minutes_pass(page.context, app, 31, "seen")
-    send(page, "form[action$='/messages'] button[type=submit]")
+    send(page, "form.note-form button[type=submit]")
 
     assert "/login" in page.url
     assert page.locator(".flash-warning").is_visible()
