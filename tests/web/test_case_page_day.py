@@ -92,7 +92,6 @@ def test_with_nothing_to_do_the_page_says_who_acts_next_and_by_when(app, client,
         now = datetime.now(timezone.utc)
         tr.replay(stored, "acknowledge", intake, tr.TransitionInputs(), now - timedelta(hours=2))
         tr.replay(stored, "open_investigation", intake, tr.TransitionInputs(), now - timedelta(hours=1))
-        due = db.session.execute(select(Case)).scalar_one()
     html = officer.get(f"/cases/{case.id}").get_data(as_text=True)
     side = html[html.index('id="h-actions"'):html.index('id="h-deadlines"')]
     assert "Nothing for you to do at this stage." in side
