@@ -8,6 +8,7 @@ Accept-Language decides on the first visit; otherwise the instance's default
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -23,7 +24,7 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 @dataclass(frozen=True)
 class Language:
     code: str      # in the cookie and the switcher's URL; also the page's lang attribute (BCP 47)
-    locale: str    # Babel locale used for messages, dates and numbers
+    locale: str    # Babel locale of the catalogue (complaints/translations/<locale>), dates, numbers
     name: str      # the language's own name for itself
 
 
@@ -45,6 +46,11 @@ ACCEPT_PREFIXES: tuple[tuple[str, str], ...] = (
     ("sh", "sr-Latn"), ("sr", "sr-Cyrl"), ("bs", "bs"), ("hr", "bs"), ("mk", "mk"),
     ("sq", "sq"), ("en", "en"),
 )
+
+# CLDR's plain "sq" is Albanian as written in Albania, with a 12-hour clock. Albanian speakers
+# of this service write 24-hour times, as Kosovo and North Macedonia do (CLDR sq_XK, sq_MK);
+# a browser naming Albania gets Albania's formats.
+REGIONAL_FORMATS = {"sq": ("sq_MK", {"xk": "sq_XK", "mk": "sq_MK", "al": "sq_AL"})}
 
 
 def language_for_tag(tag: str) -> Language | None:
@@ -71,18 +77,41 @@ def default_language() -> Language:
     return BY_CODE[current_app.config["LANGUAGE"]]
 
 
+def language_of_locale(locale: str) -> Language:
+    """The interface language a Babel locale belongs to ("sq_MK" is Albanian)."""
+    if locale in BY_LOCALE:
+        return BY_LOCALE[locale]
+    base = locale.split("_")[0]
+    return next((language for language in LANGUAGES if language.locale == base), LANGUAGES[0])
+
+
 def current_language() -> Language:
     from flask_babel import get_locale
 
     locale = get_locale()
-    return BY_LOCALE.get(str(locale), LANGUAGES[0]) if locale else LANGUAGES[0]
+    return language_of_locale(str(locale)) if locale else LANGUAGES[0]
+
+
+def formatting_locale(language: Language, tags: Sequence[str] = ()) -> str:
+    """The Babel locale for ``language``: its catalogue's, or its region's where that writes
+    dates and times differently (the first region the browser names, else the default)."""
+    regional = REGIONAL_FORMATS.get(language.locale)
+    if regional is None:
+        return language.locale
+    default, regions = regional
+    for tag in tags:
+        parts = tag.strip().lower().replace("_", "-").split("-")
+        if parts[0] == language.locale and len(parts) > 1 and parts[-1] in regions:
+            return regions[parts[-1]]
+    return default
 
 
 def select_locale() -> str:
-    """Flask-Babel's locale selector (commands, outside a request, get the default)."""
+    """Flask-Babel's locale selector (commands, outside a request, get the default). Messages
+    come from the language's catalogue; a regional locale (sq_MK) falls back to it (sq)."""
     if not has_request_context():
-        return default_language().locale
-    return chosen_language().locale
+        return formatting_locale(default_language())
+    return formatting_locale(chosen_language(), [tag for tag, _ in request.accept_languages])
 
 
 def safe_return_path(target: str | None) -> str:
@@ -125,8 +154,8 @@ def remember(response: Response, language: Language) -> Response:
 # --- dates as people write them --------------------------------------------------------
 
 # CLDR has only the nominative month names for Serbian and Bosnian ("1. decembar 2026."), but a
-# day of the month takes the genitive ("1. decembra 2026.", "do 1. decembra"). Macedonian and
-# Albanian don't decline month names.
+# day of the month takes the genitive, which also fits after every preposition ("1. decembra
+# 2026.", "do 1. decembra", "od 1. decembra"). Macedonian and Albanian don't decline month names.
 GENITIVE_MONTHS = {
     "sr_Latn": ("januara", "februara", "marta", "aprila", "maja", "juna", "jula", "avgusta",
                 "septembra", "oktobra", "novembra", "decembra"),
@@ -149,6 +178,13 @@ def long_date(value: date | datetime, locale: str) -> str:
     if months is not None:
         return f"{value.day}. {months[value.month - 1]} {value.year}."
     return format_date(value, "long", locale=locale)
+
+
+def long_date_here(value: date | datetime) -> str:
+    """``long_date`` in the locale of this request, or of a ``force_locale`` block (e-mails)."""
+    from flask_babel import get_locale
+
+    return long_date(value, str(get_locale() or "en_GB"))
 
 
 # A date that ends with its own full stop ("2026.", "2026 г."), then the sentence's full stop,
