@@ -28,10 +28,14 @@ class Language:
     name: str      # the language's own name for itself
 
 
+# Montenegrin: "cnr" is its ISO 639-3 / BCP 47 code, the name the Constitution of Montenegro
+# gives the language; CLDR has no "cnr" data, so messages live in the catalogue sr_Latn_ME
+# and dates and numbers come from CLDR's Montenegrin Latin locale of the same name.
 LANGUAGES: tuple[Language, ...] = (
     Language("en", "en_GB", "English"),
     Language("sr-Latn", "sr_Latn", "Srpski (latinica)"),
     Language("sr-Cyrl", "sr_Cyrl", "Српски (ћирилица)"),
+    Language("cnr", "sr_Latn_ME", "Crnogorski"),
     Language("bs", "bs", "Bosanski"),
     Language("mk", "mk", "Македонски"),
     Language("sq", "sq", "Shqip"),
@@ -42,10 +46,14 @@ BY_LOCALE = {language.locale: language for language in LANGUAGES}
 # Accept-Language tags (lower case, most specific first) and the language that serves them.
 # Plain "sr" gets Cyrillic, the official script and what Serbian browser interfaces use.
 ACCEPT_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("sr-latn", "sr-Latn"), ("sr-cyrl", "sr-Cyrl"), ("sr-me", "sr-Latn"), ("cnr", "sr-Latn"),
+    ("sr-latn-me", "cnr"), ("sr-me", "cnr"), ("cnr", "cnr"),
+    ("sr-latn", "sr-Latn"), ("sr-cyrl", "sr-Cyrl"),
     ("sh", "sr-Latn"), ("sr", "sr-Cyrl"), ("bs", "bs"), ("hr", "bs"), ("mk", "mk"),
     ("sq", "sq"), ("en", "en"),
 )
+# Serbian in Montenegro is ijekavian: under the montenegro profile a browser asking for Serbian
+# (other than explicitly in Cyrillic) gets the Montenegrin catalogue.
+PROFILE_LANGUAGES = {"montenegro": {"sr-Latn": "cnr", "sr-Cyrl": "cnr"}}
 
 # CLDR's plain "sq" is Albanian as written in Albania, with a 12-hour clock. Albanian speakers
 # of this service write 24-hour times, as Kosovo and North Macedonia do (CLDR sq_XK, sq_MK);
@@ -53,10 +61,12 @@ ACCEPT_PREFIXES: tuple[tuple[str, str], ...] = (
 REGIONAL_FORMATS = {"sq": ("sq_MK", {"xk": "sq_XK", "mk": "sq_MK", "al": "sq_AL"})}
 
 
-def language_for_tag(tag: str) -> Language | None:
+def language_for_tag(tag: str, profile: str | None = None) -> Language | None:
     tag = tag.strip().lower().replace("_", "-")
     for prefix, code in ACCEPT_PREFIXES:
         if tag == prefix or tag.startswith(prefix + "-"):
+            if not tag.startswith("sr-cyrl"):
+                code = PROFILE_LANGUAGES.get(profile or "", {}).get(code, code)
             return BY_CODE[code]
     return None
 
@@ -66,8 +76,9 @@ def chosen_language() -> Language:
     cookie = request.cookies.get(COOKIE, "")
     if cookie in BY_CODE:
         return BY_CODE[cookie]
+    profile = current_app.config.get("PROCEDURE")
     for tag, _quality in request.accept_languages:
-        language = language_for_tag(tag)
+        language = language_for_tag(tag, profile)
         if language is not None:
             return language
     return default_language()
@@ -153,9 +164,10 @@ def remember(response: Response, language: Language) -> Response:
 
 # --- dates as people write them --------------------------------------------------------
 
-# CLDR has only the nominative month names for Serbian and Bosnian ("1. decembar 2026."), but a
-# day of the month takes the genitive, which also fits after every preposition ("1. decembra
-# 2026.", "do 1. decembra", "od 1. decembra"). Macedonian and Albanian don't decline month names.
+# CLDR has only the nominative month names for Serbian, Montenegrin and Bosnian ("1. decembar
+# 2026."), but a day of the month takes the genitive, which also fits after every preposition
+# ("1. decembra 2026.", "do 1. decembra", "od 1. decembra"). Macedonian and Albanian don't
+# decline month names.
 GENITIVE_MONTHS = {
     "sr_Latn": ("januara", "februara", "marta", "aprila", "maja", "juna", "jula", "avgusta",
                 "septembra", "oktobra", "novembra", "decembra"),
@@ -164,6 +176,7 @@ GENITIVE_MONTHS = {
     "bs": ("januara", "februara", "marta", "aprila", "maja", "juna", "jula", "augusta",
            "septembra", "oktobra", "novembra", "decembra"),
 }
+GENITIVE_MONTHS["sr_Latn_ME"] = GENITIVE_MONTHS["sr_Latn"]
 
 
 def long_date(value: date | datetime, locale: str) -> str:

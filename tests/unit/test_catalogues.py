@@ -65,7 +65,7 @@ OFFICER_SOURCES = [
         "complaints/services/notifications.py", "complaints/services/notification_mail.py",
         "complaints/services/assignments.py", "complaints/views/notifications.py")),
 ]
-CATALOGUE_LOCALES = ["en", "sr_Latn", "sr_Cyrl", "bs", "mk", "sq"]
+CATALOGUE_LOCALES = ["en", "sr_Latn", "sr_Cyrl", "sr_Latn_ME", "bs", "mk", "sq"]
 
 
 def extracted(sources: list[tuple[str, str]]) -> set[str]:
