@@ -91,3 +91,30 @@ def test_reminder_and_notification_dates_take_the_genitive(app) -> None:
         body = mail.get_content()
         assert "5. marta 2025." in body, body
         assert not NOMINATIVE_DAY.search(body) and not DOUBLE_STOP.search(body)
+
+
+@pytest.mark.parametrize("language", LANGUAGES, ids=lambda l: l.code)
+def test_staff_pages_write_dates_once_and_keep_latin_words(app, language) -> None:  # type: ignore[no-untyped-def]
+    from flask_login import login_user
+
+    from complaints.views import cases as views
+    from tests.factories import assign, make_case, make_staff
+
+    with app.test_request_context("/", headers={"Cookie": f"{COOKIE}={language.code}"}):
+        officer = make_staff("olivera", ["officer"])
+        coordinator = make_staff("coco", ["coordinator"])
+        case, _ = make_case()
+        assign(case, officer, "intake")
+        login_user(officer)
+        case_page, status = views.case_page.__wrapped__(case_id=case.id)
+        assert status == 200
+        mine = views.my_cases.__wrapped__()
+        login_user(coordinator)
+        register = views.register.__wrapped__()
+    for page in map(text_of, (case_page, mine, register)):
+        assert re.search(r"\b20\d\d\b", page)
+        assert not DOUBLE_STOP.search(page), DOUBLE_STOP.search(page).group(0)
+        assert not NOMINATIVE_DAY.search(page), NOMINATIVE_DAY.search(page).group(0)
+        assert not MANGLED_ENTITY.search(page), MANGLED_ENTITY.search(page).group(0)
+        for word in CONVERTED_LATIN:
+            assert word not in page
