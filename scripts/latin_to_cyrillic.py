@@ -3,6 +3,9 @@ one-to-one mapping), so translators maintain a single Serbian text.
 
     python scripts/latin_to_cyrillic.py
 
+It then writes the other catalogue generated from Serbian Latin, Montenegrin
+(scripts/serbian_to_montenegrin.py), so one step after editing Serbian refreshes both.
+
 Only Serbian words change script. Kept exactly as they are: placeholders, HTML tags, code
 samples, entities (&lt;), web and e-mail addresses, key names (Ctrl+P), file extensions,
 command lines (complaints backup), codes with digits or underscores (C-2026-7KQ2XM,
@@ -120,7 +123,17 @@ def main() -> int:
     with TARGET.open("wb") as handle:
         write_po(handle, catalog, width=0, include_previous=False)
     print(f"wrote {TARGET.relative_to(ROOT)}")
-    return 0
+    return _montenegrin()
+
+
+def _montenegrin() -> int:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("serbian_to_montenegrin",
+                                                  ROOT / "scripts/serbian_to_montenegrin.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.main()
 
 
 if __name__ == "__main__":
