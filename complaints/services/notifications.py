@@ -18,13 +18,14 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from flask import current_app, has_app_context
-from flask_babel import format_date, gettext
+from flask_babel import gettext
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import notifications as kinds
 from ..extensions import db
+from ..i18n import long_date_here
 from ..models import (Assignment, Case, Notification, NotificationPreference, User, UserRole)
 from ..policy import CAPACITY_ROLES
 from . import auditing
@@ -212,7 +213,7 @@ def describe(notification: Notification, subject_name: str = "") -> str:
                    detail=notification.detail,
                    capacity=gettext(capacity) if capacity else notification.detail,
                    deadline=gettext(deadline) if deadline else notification.detail,
-                   date=format_date(notification.due_at, "long") if notification.due_at else "",
+                   date=long_date_here(notification.due_at) if notification.due_at else "",
                    days=notification.detail,
                    name=subject_name)
 
