@@ -8,6 +8,7 @@ Accept-Language decides on the first visit; otherwise the instance's default
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -23,14 +24,18 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 @dataclass(frozen=True)
 class Language:
     code: str      # in the cookie and the switcher's URL; also the page's lang attribute (BCP 47)
-    locale: str    # Babel locale used for messages, dates and numbers
+    locale: str    # Babel locale of the catalogue (complaints/translations/<locale>), dates, numbers
     name: str      # the language's own name for itself
 
 
+# Montenegrin: "cnr" is its ISO 639-3 / BCP 47 code, the name the Constitution of Montenegro
+# gives the language; CLDR has no "cnr" data, so messages live in the catalogue sr_Latn_ME
+# and dates and numbers come from CLDR's Montenegrin Latin locale of the same name.
 LANGUAGES: tuple[Language, ...] = (
     Language("en", "en_GB", "English"),
     Language("sr-Latn", "sr_Latn", "Srpski (latinica)"),
     Language("sr-Cyrl", "sr_Cyrl", "Српски (ћирилица)"),
+    Language("cnr", "sr_Latn_ME", "Crnogorski"),
     Language("bs", "bs", "Bosanski"),
     Language("mk", "mk", "Македонски"),
     Language("sq", "sq", "Shqip"),
@@ -41,16 +46,27 @@ BY_LOCALE = {language.locale: language for language in LANGUAGES}
 # Accept-Language tags (lower case, most specific first) and the language that serves them.
 # Plain "sr" gets Cyrillic, the official script and what Serbian browser interfaces use.
 ACCEPT_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("sr-latn", "sr-Latn"), ("sr-cyrl", "sr-Cyrl"), ("sr-me", "sr-Latn"), ("cnr", "sr-Latn"),
+    ("sr-latn-me", "cnr"), ("sr-me", "cnr"), ("cnr", "cnr"),
+    ("sr-latn", "sr-Latn"), ("sr-cyrl", "sr-Cyrl"),
     ("sh", "sr-Latn"), ("sr", "sr-Cyrl"), ("bs", "bs"), ("hr", "bs"), ("mk", "mk"),
     ("sq", "sq"), ("en", "en"),
 )
+# Serbian in Montenegro is ijekavian: under the montenegro profile a browser asking for Serbian
+# (other than explicitly in Cyrillic) gets the Montenegrin catalogue.
+PROFILE_LANGUAGES = {"montenegro": {"sr-Latn": "cnr", "sr-Cyrl": "cnr"}}
+
+# CLDR's plain "sq" is Albanian as written in Albania, with a 12-hour clock. Albanian speakers
+# of this service write 24-hour times, as Kosovo and North Macedonia do (CLDR sq_XK, sq_MK);
+# a browser naming Albania gets Albania's formats.
+REGIONAL_FORMATS = {"sq": ("sq_MK", {"xk": "sq_XK", "mk": "sq_MK", "al": "sq_AL"})}
 
 
-def language_for_tag(tag: str) -> Language | None:
+def language_for_tag(tag: str, profile: str | None = None) -> Language | None:
     tag = tag.strip().lower().replace("_", "-")
     for prefix, code in ACCEPT_PREFIXES:
         if tag == prefix or tag.startswith(prefix + "-"):
+            if not tag.startswith("sr-cyrl"):
+                code = PROFILE_LANGUAGES.get(profile or "", {}).get(code, code)
             return BY_CODE[code]
     return None
 
@@ -60,8 +76,9 @@ def chosen_language() -> Language:
     cookie = request.cookies.get(COOKIE, "")
     if cookie in BY_CODE:
         return BY_CODE[cookie]
+    profile = current_app.config.get("PROCEDURE")
     for tag, _quality in request.accept_languages:
-        language = language_for_tag(tag)
+        language = language_for_tag(tag, profile)
         if language is not None:
             return language
     return default_language()
@@ -71,18 +88,41 @@ def default_language() -> Language:
     return BY_CODE[current_app.config["LANGUAGE"]]
 
 
+def language_of_locale(locale: str) -> Language:
+    """The interface language a Babel locale belongs to ("sq_MK" is Albanian)."""
+    if locale in BY_LOCALE:
+        return BY_LOCALE[locale]
+    base = locale.split("_")[0]
+    return next((language for language in LANGUAGES if language.locale == base), LANGUAGES[0])
+
+
 def current_language() -> Language:
     from flask_babel import get_locale
 
     locale = get_locale()
-    return BY_LOCALE.get(str(locale), LANGUAGES[0]) if locale else LANGUAGES[0]
+    return language_of_locale(str(locale)) if locale else LANGUAGES[0]
+
+
+def formatting_locale(language: Language, tags: Sequence[str] = ()) -> str:
+    """The Babel locale for ``language``: its catalogue's, or its region's where that writes
+    dates and times differently (the first region the browser names, else the default)."""
+    regional = REGIONAL_FORMATS.get(language.locale)
+    if regional is None:
+        return language.locale
+    default, regions = regional
+    for tag in tags:
+        parts = tag.strip().lower().replace("_", "-").split("-")
+        if parts[0] == language.locale and len(parts) > 1 and parts[-1] in regions:
+            return regions[parts[-1]]
+    return default
 
 
 def select_locale() -> str:
-    """Flask-Babel's locale selector (commands, outside a request, get the default)."""
+    """Flask-Babel's locale selector (commands, outside a request, get the default). Messages
+    come from the language's catalogue; a regional locale (sq_MK) falls back to it (sq)."""
     if not has_request_context():
-        return default_language().locale
-    return chosen_language().locale
+        return formatting_locale(default_language())
+    return formatting_locale(chosen_language(), [tag for tag, _ in request.accept_languages])
 
 
 def safe_return_path(target: str | None) -> str:
@@ -124,9 +164,10 @@ def remember(response: Response, language: Language) -> Response:
 
 # --- dates as people write them --------------------------------------------------------
 
-# CLDR has only the nominative month names for Serbian and Bosnian ("1. decembar 2026."), but a
-# day of the month takes the genitive ("1. decembra 2026.", "do 1. decembra"). Macedonian and
-# Albanian don't decline month names.
+# CLDR has only the nominative month names for Serbian, Montenegrin and Bosnian ("1. decembar
+# 2026."), but a day of the month takes the genitive, which also fits after every preposition
+# ("1. decembra 2026.", "do 1. decembra", "od 1. decembra"). Macedonian and Albanian don't
+# decline month names.
 GENITIVE_MONTHS = {
     "sr_Latn": ("januara", "februara", "marta", "aprila", "maja", "juna", "jula", "avgusta",
                 "septembra", "oktobra", "novembra", "decembra"),
@@ -135,6 +176,7 @@ GENITIVE_MONTHS = {
     "bs": ("januara", "februara", "marta", "aprila", "maja", "juna", "jula", "augusta",
            "septembra", "oktobra", "novembra", "decembra"),
 }
+GENITIVE_MONTHS["sr_Latn_ME"] = GENITIVE_MONTHS["sr_Latn"]
 
 
 def long_date(value: date | datetime, locale: str) -> str:
@@ -149,6 +191,13 @@ def long_date(value: date | datetime, locale: str) -> str:
     if months is not None:
         return f"{value.day}. {months[value.month - 1]} {value.year}."
     return format_date(value, "long", locale=locale)
+
+
+def long_date_here(value: date | datetime) -> str:
+    """``long_date`` in the locale of this request, or of a ``force_locale`` block (e-mails)."""
+    from flask_babel import get_locale
+
+    return long_date(value, str(get_locale() or "en_GB"))
 
 
 # A date that ends with its own full stop ("2026.", "2026 г."), then the sentence's full stop,

@@ -77,8 +77,8 @@ def send_message(user: Any, case_id: uuid.UUID | str, body: str, *, internal: bo
         try:
             stored = evidence.store_files(case, cipher, uploads, False, "staff", message.id,
                                           uploaded_by_id=user.id)
-        except evidence.StoreUnavailable as unavailable:  # our side: the 503 page
-            raise attachment_store.StorageError(unavailable.reason) from None
+        except evidence.StoreUnavailable:  # our side: 503, the case page again with the text
+            raise StoreFault(gettext(StoreUnavailable.MESSAGE)) from None
         except evidence.FileRefused as refusal:
             raise CaseworkRefused(" ".join(refusal.messages)) from None
         auditing.record("case.note" if internal else "message.staff", case_id=case.id,

@@ -494,6 +494,7 @@ def _procedure_records(rng: random.Random, case: Case, team: dict[str, User], no
                                 confirmation="signed", confirmed_at=held)
             record.text_enc = cipher.seal("case_records", "text_enc", record.id, text)
             db.session.add(record)
+    _answer_protection_request(rng, case, team, cipher, now)
     running = db.session.execute(select(Deadline).where(
         Deadline.case_id == case.id, Deadline.kind == "investigation", Deadline.met_at.is_(None))).scalar_one_or_none()
     if running is not None and rng.random() < 0.3:
@@ -506,6 +507,24 @@ def _procedure_records(rng: random.Random, case: Case, team: dict[str, User], no
                                        "The respondent is on sick leave until the end of the month.")
         db.session.add(pause)
     db.session.commit()
+
+
+def _answer_protection_request(rng: random.Random, case: Case, team: dict[str, User], cipher,  # type: ignore[no-untyped-def]
+                               now: datetime) -> None:
+    """Most protection requests are answered within days by a measure, as an office would;
+    the few left open stand as the overdue ones a coordinator has to chase."""
+    clock = db.session.execute(select(Deadline).where(
+        Deadline.case_id == case.id, Deadline.kind == "protective_measure",
+        Deadline.met_at.is_(None))).scalar_one_or_none()
+    if clock is None or rng.random() < 0.1:
+        return
+    ordered = min(case.submitted_at + timedelta(days=rng.uniform(0.5, 2.5)), now - timedelta(hours=1))
+    measure = ProtectiveMeasure(id=uuid.uuid4(), case_id=case.id, kind="separation",
+                                ordered_by_id=team["intake"].id, ordered_at=ordered)
+    measure.details_enc = cipher.seal("protective_measures", "details_enc", measure.id,
+                                      "Moved to another shift until the case is decided.")
+    db.session.add(measure)
+    clock.met_at, clock.ending = ordered, "met"
 
 
 def _oral(case: Case, cipher, officer: User, narrative: str, at: datetime, confirmed: bool) -> None:  # type: ignore[no-untyped-def]

@@ -13,10 +13,11 @@ from datetime import datetime, timezone
 from email.message import EmailMessage
 from typing import Any, Mapping
 
-from flask_babel import force_locale, format_date, gettext, ngettext
+from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import long_date_here
 from ..models import Case, Notification, NotificationPreference, User
 from . import notifications, reminders
 
@@ -73,7 +74,7 @@ def _message(person: User, notices: list[Notification], references: dict, people
         lines.append(gettext("- %(reference)s: %(event)s (%(date)s)",
                              reference=references.get(notice.case_id, "—"),
                              event=notifications.describe(notice, name),
-                             date=format_date(notice.created_at, "long")))
+                             date=long_date_here(notice.created_at)))
     lines += ["", gettext("Sign in to the complaints system to see them. This message contains no "
                           "case details on purpose. To stop these e-mails, change your choice "
                           "under Notifications.")]

@@ -18,13 +18,14 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from flask import current_app, has_app_context
-from flask_babel import format_date, gettext
+from flask_babel import gettext
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import notifications as kinds
 from ..extensions import db
+from ..i18n import long_date_here
 from ..pipeline import one_round_trip
 from ..models import (Assignment, Case, Notification, NotificationPreference, User, UserRole)
 from ..policy import CAPACITY_ROLES
@@ -201,9 +202,19 @@ def unread_case_ids(user: Any, case_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
         Notification.case_id.in_(ids))).scalars())
 
 
-def inbox(user: Any, page: int = 1) -> list[NotificationView]:
+@dataclass(frozen=True)
+class InboxPage:
+    rows: list[NotificationView]
+    page: int
+    pages: int
+
+
+def inbox(user: Any, page: int = 1) -> InboxPage:
     """The person's notifications, newest first, in words of their language."""
-    page = max(1, min(page, 10_000))
+    total = db.session.scalar(select(func.count()).select_from(Notification)
+                              .where(Notification.user_id == user.id)) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = max(1, min(page, pages))
     subject = User.__table__.alias("subject")
     rows = db.session.execute(
         select(Notification, Case.reference, subject.c.display_name, subject.c.username)
@@ -212,10 +223,11 @@ def inbox(user: Any, page: int = 1) -> list[NotificationView]:
         .where(Notification.user_id == user.id)
         .order_by(Notification.read_at.is_not(None), Notification.created_at.desc())
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return [NotificationView(n.id, n.case_id, reference or "", _link(n),
-                             describe(n, display_name or username or ""), n.created_at,
-                             n.read_at is None)
-            for n, reference, display_name, username in rows]
+    views = [NotificationView(n.id, n.case_id, reference or "", _link(n),
+                              describe(n, display_name or username or ""), n.created_at,
+                              n.read_at is None)
+             for n, reference, display_name, username in rows]
+    return InboxPage(views, page, pages)
 
 
 def _link(notification: Notification) -> str:
@@ -239,7 +251,7 @@ def describe(notification: Notification, subject_name: str = "") -> str:
                    detail=notification.detail,
                    capacity=gettext(capacity) if capacity else notification.detail,
                    deadline=gettext(deadline) if deadline else notification.detail,
-                   date=format_date(notification.due_at, "long") if notification.due_at else "",
+                   date=long_date_here(notification.due_at) if notification.due_at else "",
                    days=notification.detail,
                    name=subject_name)
 

@@ -14,10 +14,11 @@ from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from typing import Any, Mapping
 
-from flask_babel import force_locale, format_date, gettext, ngettext
+from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import long_date_here
 from ..models import Assignment, Case, Deadline, User
 from ..translatable import N_
 
@@ -107,7 +108,7 @@ def reminder_messages(items: list[DueItem], sender: str, language: str = "en_GB"
 
 def _line(item: DueItem) -> str:
     what = gettext(DEADLINE_WORDS[item.kind]) if item.kind in DEADLINE_WORDS else item.kind
-    due = format_date(item.due_at, "long")
+    due = long_date_here(item.due_at)
     if item.overdue:
         return gettext("- %(reference)s: %(what)s, due %(date)s (OVERDUE)",
                        reference=item.reference, what=what, date=due)

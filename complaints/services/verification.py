@@ -33,9 +33,9 @@ def _under_system_key(binding: str) -> bool:
 
 
 def _openable_here(binding: str) -> bool:
-    """Values sealed under a key only the visitor's browser holds (the receipt waiting for its
-    page) can't be opened by the server, by design."""
-    return "browser's token" not in binding
+    """Values sealed under a key only the person's browser holds (the receipt waiting for its
+    page, a form kept after a time-out) can't be opened by the server, by design."""
+    return "browser" not in binding
 
 
 @dataclass

@@ -37,9 +37,9 @@ def navigation() -> dict[str, object]:
 @roles_required(*NOTIFIED_ROLES)
 def inbox():  # type: ignore[no-untyped-def]
     page = request.args.get("page", 1, type=int) or 1
-    rows = notifications.inbox(current_user, page)
-    return render_template("notifications/inbox.html", rows=rows, page=page,
-                           page_size=notifications.PAGE_SIZE, form=MarkReadForm())
+    listing = notifications.inbox(current_user, page)
+    return render_template("notifications/inbox.html", rows=listing.rows, listing=listing,
+                           form=MarkReadForm())
 
 
 @bp.post("/notifications/read")

@@ -1,7 +1,6 @@
 """A live server on loopback and Debian's Chromium driven by Playwright (never downloaded)."""
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -24,16 +23,12 @@ def live_server(app):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(playwright_driver):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (bash .ci/run does)")
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture()

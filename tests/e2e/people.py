@@ -12,7 +12,7 @@ PASSWORD = "river lantern copper autumn"
 def staff_account(app, role: str, username: str | None = None, enrolled: bool = True) -> DemoAccount:  # type: ignore[no-untyped-def]
     username = username or f"{role}.tester"
     with app.app_context():
-        user, uri = accounts.create_user(username, PASSWORD, [role], display_name=username.title())
+        user, uri = accounts.provision_user(username, PASSWORD, [role], display_name=username.title())
         user.totp_enrolled = enrolled
         db.session.commit()
     return DemoAccount(role=role, username=username, password=PASSWORD, otpauth_uri=uri)

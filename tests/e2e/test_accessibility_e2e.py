@@ -190,7 +190,7 @@ def test_coordinator_exclusion_review(app, live_server, page) -> None:
     assert found == []
 
 
-@pytest.mark.parametrize("code", ["sr-Latn", "sr-Cyrl", "bs", "mk", "sq"])
+@pytest.mark.parametrize("code", ["sr-Latn", "sr-Cyrl", "cnr", "bs", "mk", "sq"])
 def test_pages_in_every_language(live_server, page, code: str) -> None:
     found: list[str] = []
     page.goto(f"{live_server}/language/{code}?next=/")

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.e2e
 
 def staff(app, username: str, *roles: str) -> str:
     with app.app_context():
-        user, uri = accounts.create_user(username, PASSWORD, list(roles), display_name=username.title())
+        user, uri = accounts.provision_user(username, PASSWORD, list(roles), display_name=username.title())
         user.totp_enrolled = True
         db.session.commit()
     return pyotp.parse_uri(uri).secret

@@ -196,7 +196,7 @@ def test_rejection_decision_appeal_and_mediation_reach_the_complainant(app, live
     staff_act(app, case_id, [("decline_mediation", {"reason": "respondent declined"}),
                              ("submit_report", {"reason": "report"}),
                              ("decide", {"outcome": "partly_substantiated", "reason": "internal",
-                                         "complainant_notice": NOTICE}),
+                                         "disciplinary": "started", "complainant_notice": NOTICE}),
                              ("deliver", {})])
     page.reload()
     decided = page.locator("#decided")
@@ -204,10 +204,12 @@ def test_rejection_decision_appeal_and_mediation_reach_the_complainant(app, live
     assert "NOTICE-E2E" in decided.inner_text() and "internal" not in decided.inner_text()
     page.fill("#reason", "The witnesses were not heard.")
     go(page, "form[action$='/track/appeal'] button[type=submit]")
-    staff_act(app, case_id, [("decide_appeal", {"outcome": "changed", "reason": "APPEAL-REASONS-E2E"})])
+    staff_act(app, case_id, [("decide_appeal", {"outcome": "changed", "reason": "APPEAL-INTERNAL-E2E",
+                                                  "complainant_notice": "APPEAL-NOTICE-E2E"})])
     page.reload()
     decided = page.locator("#decided").inner_text()
-    assert "The result of the appeal" in decided and "changed it" in decided and "APPEAL-REASONS-E2E" in decided
+    assert "The result of the appeal" in decided and "changed it" in decided and "APPEAL-NOTICE-E2E" in decided
+    assert "APPEAL-INTERNAL-E2E" not in decided  # the internal reasoning stays with staff
     assert "Where else you can turn" in decided
 
 
@@ -221,7 +223,8 @@ def test_a_rejected_report_says_why_without_javascript(app, live_server, phone):
     go(page, "form.report-form button[type=submit]")
     receipt = receipt_of(page)
     staff_act(app, the_case(app).id, [("acknowledge", {}), ("reject", {"code": "out_of_scope",
-                                                                      "reason": "INTERNAL-REASON"})])
+                                                                      "reason": "INTERNAL-REASON",
+                                                                      "complainant_notice": "Ово не е за нас."})])
     choose_language(page, live_server, "mk")
     open_case(page, live_server, receipt)
     text = page.locator("#decided").inner_text()
@@ -256,7 +259,7 @@ def test_the_complainants_pages_are_axe_clean_in_every_language(app, live_server
         found += violations(page)  # the notice form's errors
         staff_act(app, case_id, [("decline_mediation", {"reason": "x"}), ("submit_report", {"reason": "x"}),
                                  ("decide", {"outcome": "not_substantiated", "reason": "x",
-                                             "complainant_notice": NOTICE}), ("deliver", {})])
+                                             "disciplinary": "not_started", "complainant_notice": NOTICE}), ("deliver", {})])
         page.reload()
         found += violations(page)  # what was decided, the appeal, where else to turn
     finally:

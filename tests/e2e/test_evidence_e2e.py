@@ -24,7 +24,8 @@ def fill_report(page, base: str) -> None:
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with JavaScript", "without JavaScript"])
-def test_a_phone_sends_evidence_and_is_told_what_could_not_be_cleaned(live_server, browser, javascript):
+def test_a_phone_sends_evidence_and_is_told_what_could_not_be_cleaned(app, live_server, browser, javascript):
+    app.config["NOJS_REPORT_WAIT_SECONDS"] = 2  # without JavaScript a report form must be open that long
     context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=javascript)
     try:
         page = context.new_page()
@@ -35,6 +36,8 @@ def test_a_phone_sends_evidence_and_is_told_what_could_not_be_cleaned(live_serve
         picker.set_input_files([upload("photo.heic"), upload("voice.m4a"),
                                 {"name": "tool.exe", "mimeType": "image/jpeg", "buffer": b"MZ\x90\x00"},
                                 {"name": "empty.jpg", "mimeType": "image/jpeg", "buffer": b""}])
+        if not javascript:
+            page.wait_for_timeout(2100)
         page.get_by_role("button", name="Send my report").click()
         errors = " ".join(page.locator(".error-message").all_inner_texts())
         assert "“tool.exe”: This type of file is not accepted" in errors and "“empty.jpg” is empty" in errors
@@ -42,6 +45,8 @@ def test_a_phone_sends_evidence_and_is_told_what_could_not_be_cleaned(live_serve
             "He sent these after the exercise."
 
         page.get_by_label("Evidence files (optional)").set_input_files([upload("photo.heic"), upload("old.doc")])
+        if not javascript:
+            page.wait_for_timeout(2100)
         page.get_by_role("button", name="Send my report").click()
         assert page.locator(".receipt").is_visible()
         notice = page.get_by_role("status").filter(has_text="could not remove all hidden information")

@@ -59,9 +59,10 @@ def problems_on(page, url: str, width: int) -> list[str]:  # type: ignore[no-unt
     box = page.evaluate(MENU_BOX)
     if box["left"] < 0 or box["right"] > box["viewport"] + 0.5:
         found.append(f"{width}px {url}: menu at {box['left']:.0f}..{box['right']:.0f} of {box['viewport']}")
-    for _ in page.locator(".language-switch li a").all():
+    # Links, or on a form page buttons that send the form back in the chosen language.
+    for _ in page.locator(".language-switch li a, .language-switch li button").all():
         page.keyboard.press("Tab")
-    assert page.evaluate("() => document.activeElement.hreflang") == "sq"  # the last language
+    assert page.evaluate("() => document.activeElement.lang") == "sq"  # the last language
     page.keyboard.press("Tab")
     covered = page.evaluate(FOCUSED_IS_COVERED)
     if covered:

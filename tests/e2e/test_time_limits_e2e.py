@@ -93,11 +93,13 @@ def test_a_report_whose_session_was_lost_comes_back_with_everything_typed(live_s
 
 
 def test_a_report_can_be_sent_without_javascript(app, browser, live_server) -> None:
+    app.config["NOJS_REPORT_WAIT_SECONDS"] = 2  # without JavaScript a report form must be open that long
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
         page.goto(f"{live_server}/report")
         fill_report(page)
+        page.wait_for_timeout(2100)
         send(page, "form.report-form button[type=submit]")
         assert page.url == f"{live_server}/report/sent"
     finally:
@@ -186,10 +188,9 @@ def test_a_form_sent_after_the_idle_limit_is_put_back_after_signing_in_again(
     demo_world.sign_in(page, live_server, account)
     page.goto(f"{live_server}/cases/{case_id}")
     text = f"Please call me back about the shift plan.\nThanks. ({code})"
-    page.fill("#body", text)
-    page.check("#internal")
+    page.fill("#note-body", text)  # an internal note
     minutes_pass(page.context, app, 31, "seen")
-    send(page, "form[action$='/messages'] button[type=submit]")
+    send(page, "form.note-form button[type=submit]")
 
     assert "/login" in page.url
     assert page.locator(".flash-warning").is_visible()

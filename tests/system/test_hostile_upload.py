@@ -32,8 +32,9 @@ def test_the_bzip2_docx_is_refused_quickly_over_a_socket(running_stack):
     before = {pid: peak_memory(pid) for pid in workers}
     cpu_before = sum(cpu_seconds(pid) for pid in workers)
     browser = Browser(server.base, forwarded_for="198.51.100.90")
-    token = browser.get("/report").csrf()
-    sent = browser.post("/report", report_fields(token, "Socket bomb check, my text stays"),
+    form = browser.get("/report")
+    sent = browser.post("/report", report_fields(form.csrf(), "Socket bomb check, my text stays",
+                                                 form.proof()),
                         [("files", "evidence.docx", hostile.docx_bzip2_bomb())])
     page = html.unescape(sent.text)
     assert sent.status == 400

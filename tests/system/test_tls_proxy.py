@@ -75,31 +75,28 @@ def test_https_answers_with_hsts_and_secure_cookies(proxied):
     assert cookies and all("Secure" in c and "HttpOnly" in c for c in cookies)
 
 
-def test_a_report_filed_in_a_browser_through_the_proxy(proxied):
+def test_a_report_filed_in_a_browser_through_the_proxy(proxied, playwright_driver):
     """The same door as a person: Chromium over HTTPS. Every form used to answer "This form has
     expired" over HTTPS (Flask-WTF wanted a Referer our no-referrer pages never send)."""
-    from playwright.sync_api import sync_playwright
-
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP complaints.test 127.0.0.1"])
-        try:
-            context = browser.new_context(ignore_https_errors=True)
-            page = context.new_page()
-            page.set_default_timeout(30000)
-            page.goto(f"{proxied.nginx.base}/report")
-            page.get_by_label("Sexual harassment: unwanted touching").check()
-            page.get_by_label("Tell us what happened, in your own words").fill("Filed through TLS.")
-            page.get_by_label("A formal investigation").check()
-            page.get_by_role("button", name="Send my report").click()
-            assert page.locator(".receipt").inner_text().strip()
-            assert page.url.startswith("https://")
-            context.close()
-        finally:
-            browser.close()
+    browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, headless=True,
+        args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP complaints.test 127.0.0.1"])
+    try:
+        context = browser.new_context(ignore_https_errors=True)
+        page = context.new_page()
+        page.set_default_timeout(30000)
+        page.goto(f"{proxied.nginx.base}/report")
+        page.get_by_label("Sexual harassment: unwanted touching").check()
+        page.get_by_label("Tell us what happened, in your own words").fill("Filed through TLS.")
+        page.get_by_label("A formal investigation").check()
+        page.get_by_role("button", name="Send my report").click()
+        assert page.locator(".receipt").inner_text().strip()
+        assert page.url.startswith("https://")
+        context.close()
+    finally:
+        browser.close()
 
 
 def test_a_forged_forwarded_address_straight_to_gunicorn_changes_nothing(proxied):

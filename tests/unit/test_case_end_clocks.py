@@ -33,21 +33,27 @@ def open_kinds(case) -> set[str]:  # type: ignore[no-untyped-def]
         Deadline.case_id == case.id, Deadline.met_at.is_(None))).scalars()}
 
 
-def test_rejection_stops_the_feedback_clock_and_rerouting_restarts_it(team) -> None:
+def test_a_rejection_tells_the_complainant_so_it_meets_feedback_and_stops_the_rest(team) -> None:
+    # A rejection always carries its notice to the complainant (reasons in plain words), so it
+    # is the feedback they are owed: met, not moot. Every other running clock ends with the case.
     officer, _ = team
     case, _ = make_case()
     assign(case, officer, "intake")
     act(officer, case, "acknowledge")
-    assert "feedback" in open_kinds(case)
-    act(officer, case, "reject", code="out_of_scope", reason="A pay dispute.")
+    running = open_kinds(case)
+    assert "feedback" in running
+    act(officer, case, "reject", code="out_of_scope", reason="A pay dispute.",
+        complainant_notice="Pay disputes go to the personnel office.")
     assert open_kinds(case) == set()
-    stopped = db.session.execute(select(Deadline).where(
-        Deadline.case_id == case.id, Deadline.kind == "feedback")).scalar_one()
-    assert stopped.stop_reason == "case_ended"
+    clocks = {d.kind: d for d in db.session.execute(select(Deadline).where(
+        Deadline.case_id == case.id, Deadline.kind.in_(running))).scalars()}
+    assert clocks.pop("feedback").ending == "met"
+    assert all(d.ending in ("met", "moot") for d in clocks.values())
+    assert all(d.stop_reason == "case_ended" for d in clocks.values() if d.ending == "moot")
     act(officer, case, "reroute", reason="New facts.")
-    assert "feedback" in open_kinds(case)
-    assert stopped.stop_reason == "" and stopped.met_at is None
-    assert reminders.due_items(within_days=200)  # its feedback clock is watched again
+    assert "feedback" not in open_kinds(case)  # they have heard from us, with grounds
+    assert not [item for item in reminders.due_items(within_days=200) if item.case_id == case.id
+                and item.kind == "feedback"]
 
 
 def test_a_withdrawn_case_keeps_no_clock_and_continuing_ex_officio_restarts_feedback(team) -> None:
@@ -68,7 +74,8 @@ def test_feedback_given_before_the_end_is_not_restarted(team) -> None:
     assign(case, officer, "intake")
     act(officer, case, "acknowledge")
     casework.send_message(officer, case.id, "I am handling your report.")
-    act(officer, case, "reject", code="out_of_scope", reason="A pay dispute.")
+    act(officer, case, "reject", code="out_of_scope", reason="A pay dispute.",
+        complainant_notice="Pay disputes go to the personnel office.")
     act(officer, case, "reroute", reason="New facts.")
     assert "feedback" not in open_kinds(case)
 
@@ -83,7 +90,8 @@ def test_closing_stops_every_clock_and_unanswered_checkins(team) -> None:
     checkins = list(db.session.execute(select(MonitoringCheckin).where(
         MonitoringCheckin.case_id == case.id)).scalars())
     assert len(checkins) == 3 and "feedback" in open_kinds(case)
-    act(officer, case, "close", reason="Complainant satisfied, early close.")
+    act(officer, case, "close", reason="Complainant satisfied, early close.",
+        complainant_notice="Your case is closed.")
     assert open_kinds(case) == set()
     assert all(c.cancelled_at is not None for c in checkins)
     # Months later nothing of this case is due or overdue for anybody.
@@ -99,7 +107,7 @@ def test_a_closed_case_offers_no_lifting_and_refuses_it(team) -> None:
     measure = casework.order_measure(officer, case.id, "separation", "")
     act(officer, case, "open_inquiry")
     act(officer, case, "resolve_informally", reason="Settled.")
-    act(officer, case, "close", reason="Early close.")
+    act(officer, case, "close", reason="Early close.", complainant_notice="Your case is closed.")
     with pytest.raises(casework.CaseworkRefused, match="closed"):
         casework.lift_measure(officer, case.id, measure.id)
 

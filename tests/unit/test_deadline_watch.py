@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from complaints.cli import cli
 from complaints.extensions import db
-from complaints.models import Case, Deadline, Notification, User
+from complaints.models import Notification, User
 from complaints.services import deadline_watch, notifications
 from complaints.services import transitions as tr
 from tests.factories import assign, make_case, make_staff

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from complaints.extensions import db
 from complaints.models import Attachment, Message
 from tests.factories import assign, make_case
-from tests.web.conftest import csrf_token
+from tests.web.conftest import csrf_token, form_fields
 
 
 def officer_on_a_case(app, staff_client, **case_fields):  # type: ignore[no-untyped-def]
@@ -63,7 +63,7 @@ def test_a_note_has_its_own_form_and_never_reaches_the_complainant(app, staff_cl
         note = db.session.execute(select(Message)).scalar_one()
         assert note.internal
         assert db.session.execute(select(Attachment)).scalar_one().message_id == note.id
-    client.post("/track", data={"csrf_token": csrf_token(client, "/track"), "receipt": receipt})
+    client.post("/track", data={**form_fields(client, "/track"), "receipt": receipt})
     seen = client.get("/track/case").get_data(as_text=True)
     assert "Witness list" not in seen and "witnesses.txt" not in seen
 
@@ -90,7 +90,7 @@ def test_a_preview_sends_nothing_and_keeps_the_text(app, staff_client, client) -
     assert html.count("the hearing is on &lt;Monday&gt;.") == 2  # the preview, and the form
     with app.app_context():
         assert count(Message) == 0
-    client.post("/track", data={"csrf_token": csrf_token(client, "/track"), "receipt": receipt})
+    client.post("/track", data={**form_fields(client, "/track"), "receipt": receipt})
     assert "hearing" not in client.get("/track/case").get_data(as_text=True)
 
 

@@ -15,7 +15,7 @@ from complaints.models import Case, User
 from complaints.services import casework
 from complaints.services import transitions as tr
 from tests.factories import assign, make_staff
-from tests.web.conftest import csrf_token
+from tests.web.conftest import csrf_token, form_fields
 from tests.web.test_report import receipt_from, report_data
 
 
@@ -50,7 +50,7 @@ def test_what_the_complainant_gave_is_shown(app, client, staff_client) -> None:
 
 def test_the_timeline_speaks_plainly_and_files_show_their_message(app, client, staff_client) -> None:
     officer, officer_user, case, receipt = reported(app, client, staff_client)
-    client.post("/track", data={"csrf_token": csrf_token(client, "/track"), "receipt": receipt})
+    client.post("/track", data={**form_fields(client, "/track"), "receipt": receipt})
     token = csrf_token(client, "/track/case")
     client.post("/track/message", content_type="multipart/form-data", data={
         "csrf_token": token, "body": "A second file, from later.",
@@ -74,7 +74,7 @@ def test_complainant_events_show_the_day_and_staff_see_when_a_message_was_read(a
     entry = re.search(r"<li[^>]*>(?:(?!</li>).)*Report received(?:(?!</li>).)*</li>", page, re.S).group(0)
     assert "UTC" not in entry  # the day only: when exactly a complainant acts can identify them
     assert "Not read by the complainant yet" in page
-    client.post("/track", data={"csrf_token": csrf_token(client, "/track"), "receipt": receipt})
+    client.post("/track", data={**form_fields(client, "/track"), "receipt": receipt})
     client.get("/track/case")
     page = officer.get(f"/cases/{case.id}").get_data(as_text=True)
     today = datetime.now(timezone.utc).date()
@@ -92,7 +92,6 @@ def test_with_nothing_to_do_the_page_says_who_acts_next_and_by_when(app, client,
         now = datetime.now(timezone.utc)
         tr.replay(stored, "acknowledge", intake, tr.TransitionInputs(), now - timedelta(hours=2))
         tr.replay(stored, "open_investigation", intake, tr.TransitionInputs(), now - timedelta(hours=1))
-        due = db.session.execute(select(Case)).scalar_one()
     html = officer.get(f"/cases/{case.id}").get_data(as_text=True)
     side = html[html.index('id="h-actions"'):html.index('id="h-deadlines"')]
     assert "Nothing for you to do at this stage." in side

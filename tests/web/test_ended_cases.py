@@ -25,7 +25,9 @@ def close_a_case(app, officer_id: int, *, with_measure: bool = False):  # type: 
                                ("resolve_informally", "Settled."), ("close", "Early close.")]:
             if action == "close" and with_measure:
                 casework.order_measure(officer, case.id, "separation", "")
-            tr.replay(case, action, officer, tr.TransitionInputs(reason=reason), long_ago)
+            notice = "Your case is closed: the matter was settled." if action == "close" else ""
+            tr.replay(case, action, officer, tr.TransitionInputs(reason=reason, complainant_notice=notice),
+                      long_ago)
             long_ago += timedelta(days=2)
         return case.id, case.reference
 
@@ -65,11 +67,12 @@ def test_the_register_never_shows_an_ended_case_as_overdue(app, staff_client) ->
         case, _ = make_case(submitted_at=long_ago)
         assign(case, officer, "intake")
         tr.replay(case, "acknowledge", officer, tr.TransitionInputs(), long_ago)
-        tr.replay(case, "reject", officer, tr.TransitionInputs(code="out_of_scope", reason="Pay."),
+        tr.replay(case, "reject", officer, tr.TransitionInputs(code="out_of_scope", reason="Pay.",
+                                                                   complainant_notice="Not a complaint we handle."),
                   long_ago + timedelta(days=3))
         reference = db.session.get(Case, case.id).reference
     html = coordinator_client.get("/register?state=rejected").get_data(as_text=True)
-    row = re.search(rf"<tr[^>]*>\s*<td><a[^>]*>{reference}</a>.*?</tr>", html, re.S).group(0)
+    row = re.search(rf"<tr[^>]*>\s*<td[^>]*><a[^>]*>{reference}</a>.*?</tr>", html, re.S).group(0)
     assert "overdue" not in row and "row-overdue" not in row
 
 

@@ -38,8 +38,8 @@ def time_out(client, app) -> None:  # type: ignore[no-untyped-def]
 def send_message_late(client, app, case_id, headers=OURS, body=CANARY):  # type: ignore[no-untyped-def]
     token = csrf_token(client, f"/cases/{case_id}")
     time_out(client, app)
-    return client.post(f"/cases/{case_id}/messages", headers=headers,
-                       data={"csrf_token": token, "body": body, "internal": "y"})
+    return client.post(f"/cases/{case_id}/notes", headers=headers,
+                       data={"note-csrf_token": token, "note-body": body})
 
 
 def sign_in_again(app, client, login, username="olga"):  # type: ignore[no-untyped-def]
@@ -62,16 +62,15 @@ def test_a_message_sent_after_the_time_out_is_put_back_after_signing_in(app, sta
     page = html.unescape(client.get("/login").get_data(as_text=True))
     assert "What you were sending is kept" in page
     (row,) = kept_rows(app)
-    assert row.user_id == user.id and row.action == f"/cases/{case_id}/messages"
+    assert row.user_id == user.id and row.action == f"/cases/{case_id}/notes"
 
     signed_in = sign_in_again(app, client, login)
     assert signed_in.headers["Location"] == "/continue"
     page = client.get("/continue").get_data(as_text=True)
-    assert CANARY in page and f'action="/cases/{case_id}/messages"' in page
-    assert "Internal note" in html.unescape(page)  # the ticked box, shown as chosen
+    assert CANARY in page and f'action="/cases/{case_id}/notes"' in page  # an internal note again
 
-    sent = client.post(f"/cases/{case_id}/messages", headers=OURS,
-                       data={"csrf_token": csrf_token(client, "/continue"), "body": CANARY, "internal": "y"})
+    sent = client.post(f"/cases/{case_id}/notes", headers=OURS,
+                       data={"note-csrf_token": csrf_token(client, "/continue"), "note-body": CANARY})
     assert sent.status_code == 302
     assert kept_rows(app) == []
     assert "complaints_kept=;" in " ".join(sent.headers.getlist("Set-Cookie"))
@@ -215,7 +214,7 @@ def test_only_its_owner_can_forget_or_open_it(app, staff_client, make_user) -> N
         assert kept_forms.forget(user.id, uuid.uuid4()) is False
         assert kept_forms.forget(other.id, row.id) is False
         assert kept_forms.restore(other.id, row.id, key) is None
-        assert kept_forms.restore(user.id, row.id, key).fields[0] == ("body", CANARY)
+        assert kept_forms.restore(user.id, row.id, key).fields[0] == ("note-body", CANARY)
 
 
 def test_a_receipt_is_never_shown_back_on_the_expired_page(app) -> None:

@@ -26,7 +26,8 @@ def test_english_is_the_default(client) -> None:
 @pytest.mark.parametrize("header, code, phrase", [
     ("sr-Latn-RS,sr;q=0.9", "sr-Latn", "Podnesite prijavu"),
     ("sr-RS", "sr-Cyrl", "Поднесите пријаву"),
-    ("sr-ME,en;q=0.5", "sr-Latn", "Podnesite prijavu"),      # Montenegrin: Serbian Latin
+    ("sr-ME,en;q=0.5", "cnr", "Podnesite prijavu"),          # Montenegrin: its own catalogue
+    ("cnr", "cnr", "Podnesite prijavu"),
     ("bs-BA", "bs", "Podnesite prijavu"),
     ("mk", "mk", "Поднесете пријава"),
     ("sq-AL,sq;q=0.9", "sq", "Bëni një raport"),
@@ -149,3 +150,35 @@ def test_a_control_character_in_next_goes_home_instead_of_failing(client, target
     # Werkzeug refuses a Location header holding a newline: before, this answered 500.
     response = client.get(f"/language/en?next={target}")
     assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+@pytest.fixture()
+def montenegro(app_config):  # type: ignore[no-untyped-def]
+    from complaints import create_app
+    from complaints.extensions import db
+
+    application = create_app({**app_config, "PROCEDURE": "montenegro"})
+    yield application
+    db.session.remove()
+    if db.engine is not None:
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("header", ["sr-Latn-ME", "sr-RS,sr;q=0.9", "sr-Latn", "sr", "sh"])
+def test_the_montenegro_profile_answers_serbian_in_ijekavian(montenegro, header: str) -> None:
+    response = montenegro.test_client().get("/report", headers={"Accept-Language": header})
+    page = response.get_data(as_text=True)
+    assert html_lang(response) == "cnr" and response.headers["Content-Language"] == "cnr"
+    assert "Prije slanja" in page and "Pre slanja" not in page
+
+
+def test_other_profiles_keep_ekavian_serbian_and_cyrillic_when_asked(montenegro, client) -> None:
+    assert html_lang(client.get("/", headers={"Accept-Language": "sr-Latn"})) == "sr-Latn"
+    assert html_lang(montenegro.test_client().get("/", headers={"Accept-Language": "sr-Cyrl"})) == "sr-Cyrl"
+    assert html_lang(montenegro.test_client().get("/", headers={"Accept-Language": "bs"})) == "bs"
+
+
+def test_montenegrin_dates_take_the_genitive(app) -> None:
+    moment = datetime(2025, 3, 5, 14, 30, tzinfo=timezone.utc)
+    with app.test_request_context("/", headers={"Cookie": f"{COOKIE}=cnr"}):
+        assert app.jinja_env.filters["date"](moment).startswith("5. marta 2025.")

@@ -13,7 +13,7 @@ from complaints.extensions import db
 from complaints.models import Case, Notification
 from complaints.services import notifications
 from tests.factories import assign
-from tests.web.conftest import csrf_token
+from tests.web.conftest import csrf_token, form_fields
 from tests.web.test_report import receipt_from, report_data
 
 SECRET = "He cornered me in the armoury on Tuesday"
@@ -25,7 +25,7 @@ def file_report(client) -> str:  # type: ignore[no-untyped-def]
 
 
 def open_case(client, receipt: str) -> None:  # type: ignore[no-untyped-def]
-    client.post("/track", data={"csrf_token": csrf_token(client, "/track"), "receipt": receipt})
+    client.post("/track", data={**form_fields(client, "/track"), "receipt": receipt})
 
 
 def write_as_complainant(client, text: str) -> None:  # type: ignore[no-untyped-def]
