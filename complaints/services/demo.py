@@ -511,13 +511,14 @@ def _procedure_records(rng: random.Random, case: Case, team: dict[str, User], no
 
 def _answer_protection_request(rng: random.Random, case: Case, team: dict[str, User], cipher,  # type: ignore[no-untyped-def]
                                now: datetime) -> None:
-    """Most protection requests are answered within days by a measure, as an office would;
-    the few left open stand as the overdue ones a coordinator has to chase."""
+    """Protection requests are answered within days by a measure, as an office would; a few
+    recent ones are still open, the overdue ones a coordinator has to chase."""
     clock = db.session.execute(select(Deadline).where(
         Deadline.case_id == case.id, Deadline.kind == "protective_measure",
         Deadline.met_at.is_(None))).scalar_one_or_none()
-    if clock is None or rng.random() < 0.1:
-        return
+    recent = case.submitted_at > now - timedelta(days=21)
+    if clock is None or (recent and rng.random() < 0.15):
+        return  # only recent requests wait: an office does not leave one open for months
     ordered = min(case.submitted_at + timedelta(days=rng.uniform(0.5, 2.5)), now - timedelta(hours=1))
     measure = ProtectiveMeasure(id=uuid.uuid4(), case_id=case.id, kind="separation",
                                 ordered_by_id=team["intake"].id, ordered_at=ordered)

@@ -50,11 +50,14 @@ def click(page, locator) -> None:  # type: ignore[no-untyped-def]
         locator.click()
 
 
-def take_step(page, label: str, reason: str | None = None) -> None:  # type: ignore[no-untyped-def]
+def take_step(page, label: str, reason: str | None = None,  # type: ignore[no-untyped-def]
+              notice: str | None = None) -> None:
     page.locator("summary", has_text=label).click()
     form = page.locator("details[open] form", has=page.get_by_role("button", name=label))
     if reason:
         form.locator("textarea[name=reason]").fill(reason)
+    if notice:  # what the complainant reads on their follow-up page
+        form.locator("textarea[name=complainant_notice]").fill(notice)
     click(page, form.get_by_role("button", name=label))
     assert page.get_by_text(f"Done: {label}.", exact=True).is_visible()
 
@@ -107,11 +110,11 @@ def test_an_officers_and_a_coordinators_day(app, live_server, browser) -> None:
         found += violations(coordinator)
         assert coordinator.get_by_text("New report: assign an intake officer").is_visible()
         click(coordinator, coordinator.get_by_role("link", name=reference))
+        form = coordinator.locator("form.assign-grid")  # one person per capacity, in one step
         for capacity, name in [("intake", "Olivera"), ("investigator", "Ivan")]:
-            form = coordinator.locator("form", has=coordinator.get_by_role("button", name="Assign", exact=True))
-            form.get_by_label("Capacity").select_option(capacity)
-            form.get_by_label("Staff member").select_option(label=name)
-            click(coordinator, form.get_by_role("button", name="Assign", exact=True))
+            person = form.locator(f"#{capacity} option", has_text=name).get_attribute("value")
+            form.locator(f"#{capacity}").select_option(person)
+        click(coordinator, form.get_by_role("button", name="Assign", exact=True))
         assert nav_count(coordinator) == 0
 
         # The officer: told of the assignment, reads what the complainant gave.
@@ -185,7 +188,8 @@ def test_an_officers_and_a_coordinators_day(app, live_server, browser) -> None:
         # The case ends: informal resolution, then closure; no clock keeps running.
         take_step(officer, "Open a preliminary inquiry")
         take_step(officer, "Resolved informally: start monitoring", reason="The roster was changed.")
-        take_step(officer, "Close the case", reason="Complainant satisfied; closed early.")
+        take_step(officer, "Close the case", reason="Complainant satisfied; closed early.",
+                  notice="Your case is closed: the roster was changed and you said the days are calm.")
         assert officer.locator(".flash-error", has_text="Overdue").count() == 0
         assert officer.get_by_text("not asked: the case ended").first.is_visible()
         found += violations(officer)
