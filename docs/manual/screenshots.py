@@ -141,6 +141,7 @@ def decision_reaches_the_complainant(page: Page, base: str) -> None:
     staff_steps([("acknowledge", {}), ("open_investigation", {}),
                  ("submit_report", {"reason": "Report of the investigation."}),
                  ("decide", {"outcome": "substantiated", "reason": "Reasons for the record.",
+                             "disciplinary": "started",
                              "complainant_notice": "The section leader receives a written warning "
                                                    "and is moved to another platoon. You will not "
                                                    "share duties with him."}),
@@ -247,7 +248,7 @@ def kept_after_time_out(page: Page, base: str) -> None:
     case_in_state("triage")(page, base)
     page.fill("#body", "I will call you tomorrow morning about the shift plan.\nThank you for your patience.")
     idle_for(page, 31)
-    go(page, "form[action$='/messages'] button[type=submit]")
+    go(page, "form[action$='/messages'] button.primary")
     time.sleep(31 - time.time() % 30)  # a code works once: wait for the next one
     sign_in(page, base, MEMORY["officer"])
 
