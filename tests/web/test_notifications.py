@@ -131,6 +131,25 @@ def test_the_same_event_reaches_a_person_once(app, staff_client) -> None:
         assert db.session.execute(select(func.count()).select_from(Notification)).scalar_one() == 1
 
 
+def test_a_long_inbox_pages_and_names_its_pages(app, staff_client) -> None:
+    # The inbox shares the lists' pager; it once answered 500 for everyone after that pager
+    # changed (it expected the lists' totals).
+    coordinator, user = staff_client("coordinator")
+    with app.test_request_context():
+        for number in range(notifications.PAGE_SIZE + 3):
+            notifications.notify([user.id], kind="new_report", audience="coordinator",
+                                 key=f"report:{number}")
+        db.session.commit()
+    first = coordinator.get("/notifications")
+    assert first.status_code == 200
+    html = first.get_data(as_text=True)
+    assert "Page 1 of 2" in html and html.count("New report:") == notifications.PAGE_SIZE
+    second = coordinator.get("/notifications?page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second and second.count("New report:") == 3
+    beyond = coordinator.get("/notifications?page=99").get_data(as_text=True)
+    assert "Page 2 of 2" in beyond  # a page past the end shows the last one
+
+
 def test_a_failing_notification_never_undoes_the_report(app, client, staff_client, monkeypatch) -> None:
     staff_client("coordinator")
 
