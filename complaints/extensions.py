@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import logging
 import os
+import select
 import time
 
 from flask import Flask, current_app, request
@@ -64,7 +65,8 @@ def _ping_after_idling(engine: Engine) -> None:
     A connection that served a request a moment ago is almost surely alive; pinging it
     anyway (``pool_pre_ping``) costs every request a round trip. One that idled may have
     been cut (a database restart or failover, a firewall's idle timeout): it is pinged, and
-    a dead one replaced before the request sees it. A connection that dies while in use
+    a dead one replaced before the request sees it. So is one whose socket has news (the
+    server closed it a moment ago, between two requests). A connection that dies while in use
     fails its statement; SQLAlchemy then invalidates it and every connection pooled before
     it, so the next request connects afresh (tests/web/test_database_connections.py).
     """
@@ -78,12 +80,26 @@ def _ping_after_idling(engine: Engine) -> None:
 
     @event.listens_for(engine, "checkout")
     def on_checkout(dbapi_connection, record, proxy):  # type: ignore[no-untyped-def]
-        if time.monotonic() - record.info.get("returned_at", 0.0) < IDLE_BEFORE_PING:
+        idled = time.monotonic() - record.info.get("returned_at", 0.0) >= IDLE_BEFORE_PING
+        if not idled and not _server_spoke(dbapi_connection):
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as error:
             raise DisconnectionError("an idle connection was lost") from error  # the pool reconnects
+
+
+def _server_spoke(dbapi_connection) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a pooled connection's socket has something to read. Between requests the server
+    only speaks first when it ends the connection (a restart or failover a moment ago, an
+    administrator's kill): one system call, no round trip, catches what the idle rule can't."""
+    try:
+        descriptor = dbapi_connection.fileno()
+    except Exception:  # closed already, or a driver without one: let the ping decide
+        return True
+    poller = select.poll()
+    poller.register(descriptor, select.POLLIN | select.POLLHUP | select.POLLERR)
+    return bool(poller.poll(0))
 
 
 def _create_private_sqlite_file(url: str) -> None:

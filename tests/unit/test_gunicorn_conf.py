@@ -1,9 +1,18 @@
 """The shipped gunicorn settings keep no client address in any log."""
 import logging
 
+import importlib
+
 import pytest
 
-from complaints import gunicorn_conf
+
+@pytest.fixture()
+def gunicorn_conf(monkeypatch, tmp_path):
+    """The settings module, imported with the metrics folder already named: on import it sets
+    PROMETHEUS_MULTIPROC_DIR for gunicorn, which must not leak into the other tests' process
+    (their /metrics would read an empty folder instead of their own counters)."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    return importlib.import_module("complaints.gunicorn_conf")
 
 
 @pytest.mark.parametrize("line,kept", [
@@ -11,15 +20,15 @@ from complaints import gunicorn_conf
     ("Invalid request from ip=::1: bad", "ip=[address]: bad"),
     ("peer 2001:db8::17 and ::ffff:10.0.0.1 gone", "peer [address] and [address] gone"),
 ])
-def test_addresses_are_blanked(line, kept):
+def test_addresses_are_blanked(gunicorn_conf, line, kept):
     assert kept in gunicorn_conf.without_addresses(line)
 
 
-def test_times_and_versions_of_other_shapes_are_left_alone():
+def test_times_and_versions_of_other_shapes_are_left_alone(gunicorn_conf):
     assert gunicorn_conf.without_addresses("at 08:15:45, gunicorn 23.0") == "at 08:15:45, gunicorn 23.0"
 
 
-def test_the_filter_blanks_arguments_and_tracebacks():
+def test_the_filter_blanks_arguments_and_tracebacks(gunicorn_conf):
     try:
         raise ValueError("from 198.51.100.7")
     except ValueError:
@@ -30,7 +39,7 @@ def test_the_filter_blanks_arguments_and_tracebacks():
     assert logging.Formatter().format(record).count("198.51.100") == 0
 
 
-def test_the_access_log_format_has_no_address_agent_referrer_or_query():
+def test_the_access_log_format_has_no_address_agent_referrer_or_query(gunicorn_conf):
     for atom in ("%(h)s", "%(a)s", "%(f)s", "%(q)s", "%(r)s", "%({x-forwarded-for}i)s"):
         assert atom not in gunicorn_conf.access_log_format
     assert gunicorn_conf.logger_class is gunicorn_conf.NoAddressLogger

@@ -42,6 +42,11 @@ def fill_pool(app, connections: int = 3) -> None:
             connection.close()
 
 
+def blind_to_the_socket(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The pool no longer sees that the server closed a connection between two requests."""
+    monkeypatch.setattr(extensions, "_server_spoke", lambda dbapi_connection: False)
+
+
 def stored_cases(app) -> int:
     with app.app_context():
         count = db.session.execute(select(func.count()).select_from(Case)).scalar_one()
@@ -52,6 +57,7 @@ def stored_cases(app) -> int:
 def test_a_report_sent_over_a_dead_connection_keeps_its_text_and_the_next_one_goes_through(
         app, database_url, monkeypatch):
     monkeypatch.setattr(extensions, "IDLE_BEFORE_PING", 3600.0)  # busy: no ping before use
+    blind_to_the_socket(monkeypatch)  # as if it died after checkout, in the middle of the request
     fill_pool(app)
     assert cut_every_connection(database_url) >= 3
     person = app.test_client()
@@ -72,6 +78,7 @@ def test_a_report_sent_over_a_dead_connection_keeps_its_text_and_the_next_one_go
 def test_a_page_read_over_a_dead_connection_is_a_503_once_then_served(app, database_url, staff_client,
                                                                       monkeypatch):
     monkeypatch.setattr(extensions, "IDLE_BEFORE_PING", 3600.0)
+    blind_to_the_socket(monkeypatch)
     officer, _ = staff_client("officer")
     assert officer.get("/cases").status_code == 200
     fill_pool(app)
@@ -88,6 +95,18 @@ def test_an_idle_connection_is_pinged_and_replaced_before_anyone_meets_it(app, d
     response = person.post("/report", data=report_data(person))
     assert response.status_code == 302
     assert stored_cases(app) == 1
+
+
+def test_a_connection_cut_a_moment_ago_is_replaced_before_anyone_meets_it(app, database_url, monkeypatch):
+    # A restart or failover seconds after the last request: too soon for the idle rule, but
+    # the server closed the socket, and the pool sees that without a round trip.
+    monkeypatch.setattr(extensions, "IDLE_BEFORE_PING", 3600.0)
+    fill_pool(app)
+    assert cut_every_connection(database_url) >= 3
+    person = app.test_client()
+    statuses = [person.post("/report", data=report_data(person)).status_code for _ in range(2)]
+    assert statuses == [302, 302]
+    assert stored_cases(app) == 2
 
 
 def test_a_connection_in_steady_use_is_not_pinged(app):

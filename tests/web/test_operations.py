@@ -80,7 +80,10 @@ def test_a_forged_forwarded_address_from_outside_opens_nothing(app_config):
                       environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 200
 
 
-def test_metrics_count_requests_by_endpoint_and_the_caseload_without_content(app_config):
+def test_metrics_count_requests_by_endpoint_and_the_caseload_without_content(app_config, monkeypatch):
+    # One process here (gunicorn's several workers are the next test): a folder for workers'
+    # counts left in the environment by another test must not stand in for this process's.
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
     app = create_app(dict(app_config, METRICS_ALLOW="10.0.0.0/8"))
     with app.app_context():
         officer = make_staff("olga", ["officer"])
