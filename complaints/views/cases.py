@@ -136,22 +136,22 @@ def send_message(case_id):  # type: ignore[no-untyped-def]
         if form.preview.data:
             return _render_case(open_case_file(current_user, case_id), message_form=form,
                                 preview=form.body.data.strip())
-        try:
-            casework.send_message(current_user, case_id, form.body.data,
-                                  files=uploaded_files(form.files.data))
-        except casework.CaseworkRefused as refusal:
-            form.body.errors = [*form.body.errors, str(refusal)]
-            return _render_case(open_case_file(current_user, case_id), message_form=form,
-                                status=_refusal_status(refusal))
-        else:
-            flash(gettext("Message sent."), "success")
-            return redirect(url_for(".case_page", case_id=case_id) + "#messages")
+        return _write(case_id, form, "message_form", internal=False, done=gettext("Message sent."))
     return _render_case(open_case_file(current_user, case_id), message_form=form, status=400)
 
 
-def _refusal_status(refusal: Exception) -> int:
-    """400 for what the person can change; 503 when the file store failed (our side)."""
-    return 503 if isinstance(refusal, casework.StoreFault) else 400
+def _write(case_id, form, form_name: str, internal: bool, done: str):  # type: ignore[no-untyped-def]
+    """Send a message or save a note with its files; a refusal shows the case page again with
+    the text kept in its form (503 when the file store failed: our side, not theirs)."""
+    try:
+        casework.send_message(current_user, case_id, form.body.data, internal=internal,
+                              files=uploaded_files(form.files.data))
+    except casework.CaseworkRefused as refusal:
+        form.body.errors = [*form.body.errors, str(refusal)]
+        status = 503 if isinstance(refusal, casework.StoreFault) else 400
+        return _render_case(open_case_file(current_user, case_id), status=status, **{form_name: form})
+    flash(done, "success")
+    return redirect(url_for(".case_page", case_id=case_id) + "#messages")
 
 
 @bp.post("/cases/<uuid:case_id>/notes")
@@ -160,16 +160,7 @@ def add_note(case_id):  # type: ignore[no-untyped-def]
     """An internal note: only the people assigned to the case read it."""
     form = NoteForm(prefix="note")
     if form.validate_on_submit():
-        try:
-            casework.send_message(current_user, case_id, form.body.data, internal=True,
-                                  files=uploaded_files(form.files.data))
-        except casework.CaseworkRefused as refusal:
-            form.body.errors = [*form.body.errors, str(refusal)]
-            return _render_case(open_case_file(current_user, case_id), note_form=form,
-                                status=_refusal_status(refusal))
-        else:
-            flash(gettext("Note saved."), "success")
-            return redirect(url_for(".case_page", case_id=case_id) + "#messages")
+        return _write(case_id, form, "note_form", internal=True, done=gettext("Note saved."))
     return _render_case(open_case_file(current_user, case_id), note_form=form, status=400)
 
 
