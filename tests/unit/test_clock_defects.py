@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from complaints.extensions import db
 from complaints.models import Deadline
+from complaints.procedures import load_profile
 from complaints.services import transitions as tr
 from tests.factories import assign, make_case, make_staff
 
@@ -65,7 +66,10 @@ def test_the_mediation_proposal_clock_runs_from_receipt(ctx):
     act(officer, case, "acknowledge")
     clock = open_deadline(case, "mediation_proposal")
     assert clock is not None, "a mediable case has a mediation-proposal clock from receipt"
-    assert clock.due_at.date() == (received + timedelta(days=3)).date()
+    # Days are counted in the profile's zone: a report received at 00:12 in Belgrade is
+    # still 23:12 the day before in UTC, so compare the local days.
+    serbia = load_profile("serbia").calendar
+    assert serbia.local_date(clock.due_at) == serbia.local_date(received) + timedelta(days=3)
     assert open_deadline(case, "triage").due_at <= clock.due_at
     act(officer, case, "propose_mediation")
     met = deadlines(case, "mediation_proposal")[0]
