@@ -294,42 +294,50 @@ def codes_of(event: EventKind, vocabularies: dict[str, list[str]]) -> dict[str, 
 
 def count_event(session: Any, event: EventKind, window: Window,
                 vocabularies: dict[str, list[str]]) -> EventCounts:
-    """The window's events, in few passes over index ranges of the dates: one query counts
-    the total and every value of the dimensions counted alone (filtered counts), one GROUP
-    BY counts each joint block, one the whole days for the median."""
+    """The window's events, in one pass over an index range of the dates per window
+    condition: the rows are grouped by the first joint block's dimensions and, for a median,
+    by whole days; each group also counts every value of the dimensions counted alone
+    (filtered counts). The total, the lone dimensions and the histogram are sums over the
+    groups. A second joint block, if an event ever has one, takes one more pass."""
     codes = codes_of(event, vocabularies)
-    counts = EventCounts()
     blocks = event.block_list()
+    counts = EventCounts(blocks={dims: Counter() for dims in blocks})  # every block, even empty
+    joint = [dims for dims in blocks if len(dims) > 1]
     alone = [dims[0] for dims in blocks if len(dims) == 1]
+    grouped = joint[0] if joint else ()
+    filters = [(d, code) for d in alone for code in codes[d] if code != OTHER_CODE]
+    by_value: Counter = Counter()
+    keys = [event.dimension(d).expression().label(d) for d in grouped]
+    if event.median:
+        _, start, end = event.median
+        keys.append(whole_days_between(start(), end()).label("whole_days"))  # NULL: no start
+    columns = [func.count()] + [func.count().filter(event.dimension(d).expression() == code) for d, code in filters]
+    width = len(keys)
     for condition in window.conditions(event):
         base = event.source().where(condition)
-        filters = [(d, code) for d in alone for code in codes[d] if code != OTHER_CODE]
-        columns = [func.count()] + [func.count().filter(event.dimension(d).expression() == code) for d, code in filters]
-        row = session.execute(base.add_columns(*columns)).one()
-        counts.total += row[0]
-        by_value = Counter({pair: n for pair, n in zip(filters, row[1:])})
-        for d in alone:
-            cells = counts.blocks.setdefault((d,), Counter())
-            listed = 0
-            for code in codes[d]:
-                if code != OTHER_CODE:
-                    cells[(code,)] += by_value[(d, code)]
-                    listed += by_value[(d, code)]
-            if OTHER_CODE in codes[d]:
-                cells[(OTHER_CODE,)] += row[0] - listed  # NULL and values not on the list
-        for dims in blocks:
-            if len(dims) == 1:
-                continue
+        statement = base.add_columns(*keys, *columns)
+        for row in session.execute(statement.group_by(*keys) if keys else statement).all():
+            n = row[width]
+            counts.total += n
+            by_value.update({pair: m for pair, m in zip(filters, row[width + 1:]) if m})
+            if grouped:
+                counts.blocks[grouped][tuple(_known(row[i], codes[d]) for i, d in enumerate(grouped))] += n
+            if event.median and row[width - 1] is not None:
+                counts.days[int(row[width - 1])] += n
+        for dims in joint[1:]:
             expressions = [event.dimension(d).expression().label(d) for d in dims]
-            cells = counts.blocks.setdefault(dims, Counter())
+            cells = counts.blocks[dims]
             for found in session.execute(base.add_columns(*expressions, func.count()).group_by(*expressions)).all():
                 cells[tuple(_known(found[i], codes[d]) for i, d in enumerate(dims))] += found[-1]
-        if event.median:
-            _, start, end = event.median
-            days = whole_days_between(start(), end())
-            counts.days.update({int(d): n for d, n in session.execute(
-                base.add_columns(days, func.count()).where(start().is_not(None)).group_by(days)).all()
-                if d is not None})
+    for d in alone:
+        cells = counts.blocks[(d,)]
+        listed = 0
+        for code in codes[d]:
+            if code != OTHER_CODE:
+                cells[(code,)] += by_value[(d, code)]
+                listed += by_value[(d, code)]
+        if OTHER_CODE in codes[d]:
+            cells[(OTHER_CODE,)] += counts.total - listed  # NULL and values not on the list
     for cells in counts.blocks.values():  # zero cells are not kept
         for key in [k for k, n in cells.items() if n == 0]:
             del cells[key]

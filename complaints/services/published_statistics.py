@@ -193,8 +193,10 @@ def _compute(now: datetime, through: int, first_quarter: int) -> list[Publicatio
         window = statistics.Window(start=releases.quarter_start(first) if previous else None,
                                    end=releases.quarter_start(quarter + 1), cutoff=now,
                                    previous_cutoff=previous.cutoff if previous else None)
-        if statistics.count_event(db.session, received, window, words).total >= k:
-            counts = {e.key: statistics.count_event(db.session, e, window, words) for e in statistics.EVENTS}
+        reports = statistics.count_event(db.session, received, window, words)
+        if reports.total >= k:
+            counts = {e.key: reports if e is received else statistics.count_event(db.session, e, window, words)
+                      for e in statistics.EVENTS}
             release = releases.build_release(releases.release_key(quarter), first, quarter, now, counts, words)
             _publish(release, publications, made, k)
             previous, first = release, quarter + 1

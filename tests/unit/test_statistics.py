@@ -145,3 +145,42 @@ def test_consultations_are_dated_by_day_and_late_ones_wait_for_the_next_release(
         cutoff = at(2026, 4, 2)
         assert count("consultations", Window(None, at(2026, 4, 1), cutoff, None)).total == 1
         assert count("consultations", Window(at(2026, 4, 1), at(2026, 7, 1), at(2026, 7, 2), cutoff)).total == 1
+
+
+def test_an_event_is_counted_in_one_pass_per_window_condition(app):
+    """Issue 17: the first view after a quarter ends makes its release, so counting is on a
+    person's wait. Total, lone dimensions, the joint block and the median's histogram come
+    from one grouped statement per window condition (they took four), and agree."""
+    from sqlalchemy import event as sa_event
+
+    with app.app_context():
+        cases = add_bare_cases(5, at(2026, 2), category="RETALIATION", recorded_at=at(2026, 2))
+        add_bare_cases(2, at(2026, 3), category="GBD", complainant_sex="male", recorded_at=at(2026, 6))  # late
+        for days, case in zip((3, 3, 10, 40), cases):
+            db.session.add(Transition(id=uuid.uuid4(), case_id=case.id, from_state="decision_pending",
+                                      to_state="decided", action="decide", actor_kind="staff",
+                                      reason_code="substantiated", at=at(2026, 2) + timedelta(days=days)))
+            case.sanction = "warning"
+        db.session.commit()
+        selects: list[str] = []
+
+        def seen(conn, cursor, statement, *_):  # type: ignore[no-untyped-def]
+            if statement.lstrip().upper().startswith("SELECT"):
+                selects.append(statement)
+
+        sa_event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            decided = count("decided", Window(None, at(2026, 4, 1), at(2026, 4, 2), None))
+            assert len(selects) == 1, selects
+            selects.clear()
+            received = count("received", Window(at(2026, 4, 1), at(2026, 7, 1), at(2026, 7, 2), at(2026, 4, 2)))
+            assert len(selects) == 2, selects  # the quarter's reports, and the late ones
+        finally:
+            sa_event.remove(db.engine, "before_cursor_execute", seen)
+        assert decided.total == 4 and sum(decided.days.values()) == 4
+        assert statistics.median(decided.days) == 6.5  # whole days 3, 3, 10, 40
+        assert codes(decided, "sanction") == {"warning": 4}
+        assert codes(decided, "outcome") == {"substantiated": 4}
+        assert received.total == 2
+        assert codes(received, "category") == {"GBD": 2} and codes(received, "complainant_sex") == {"male": 2}
+        assert sum(codes(received, "channel").values()) == 2
