@@ -102,7 +102,7 @@ def build(database_url: str, instance: Path, n_cases: int, seed: int = 7) -> tup
                     updated_at=submitted, recorded_at=submitted, version=1))
                 due = submitted + timedelta(days=3)
                 deadlines.append(dict(id=uuid.uuid4(), case_id=case_id, kind="acknowledge", due_at=due,
-                                      met_at=acknowledged))
+                                      met_at=acknowledged, created_at=submitted))  # set at intake
                 if rng.random() < 0.1:
                     measures.append(dict(id=uuid.uuid4(), case_id=case_id, kind="separation", ordered_at=submitted))
                 if acknowledged and acknowledged < now:
@@ -125,11 +125,13 @@ def build(database_url: str, instance: Path, n_cases: int, seed: int = 7) -> tup
                 connection.execute(insert(Transition.__table__), transitions)
             db.session.commit()
             connection = db.session.connection()
-        consultations = [dict(id=uuid.uuid4(), trust_user_id=trust.id,
-                              held_on=(start + timedelta(seconds=rng.random() * span)).date(),
-                              category=rng.choice(CATEGORIES), unit_group="", complainant_sex="female",
-                              outcome=rng.choice(["advice_only", "complaint_filed", "referred"]),
-                              created_at=now) for _ in range(max(n_cases // 20, 10))]
+        consultations = []
+        for _ in range(max(n_cases // 20, 10)):
+            held = start + timedelta(seconds=rng.random() * span)
+            consultations.append(dict(  # written down by the person of trust within a day or two
+                id=uuid.uuid4(), trust_user_id=trust.id, held_on=held.date(), category=rng.choice(CATEGORIES),
+                unit_group="", complainant_sex="female", outcome=rng.choice(["advice_only", "complaint_filed", "referred"]),
+                created_at=min(held + timedelta(days=rng.random() * 2), now)))
         connection.execute(insert(Consultation.__table__), consultations)
         db.session.commit()
         db.session.execute(text("ANALYZE"))  # planner statistics, as a maintained database has
