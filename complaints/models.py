@@ -264,7 +264,7 @@ class Case(Base):
     # when the row was written: a report registered later with an earlier date is a late
     # entry for the statistics, counted in the next release (see releases.py)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # statistics: acknowledgements by period
     first_feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,6 +6,8 @@ import uuid
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
+from sqlalchemy import select
+
 from complaints import statistics
 from complaints.extensions import db
 from complaints.models import Consultation, Deadline, ProtectiveMeasure, Transition
@@ -121,9 +123,10 @@ def test_medians_are_of_whole_days(app):
     with app.app_context():
         for days in (1, 2, 2, 3, 10, 40):
             case, = add_bare_cases(1, at(2026, 1, 5))
+            moment = at(2026, 1, 5) + timedelta(days=days, hours=5)
+            case.acknowledged_at = moment  # as the transition service records it
             db.session.add(Transition(id=uuid.uuid4(), case_id=case.id, from_state="submitted", to_state="acknowledged",
-                                      action="acknowledge", actor_kind="staff",
-                                      at=at(2026, 1, 5) + timedelta(days=days, hours=5)))
+                                      action="acknowledge", actor_kind="staff", at=moment))
         db.session.commit()
         counted = count("acknowledged", Window(None, at(2026, 4, 1), at(2026, 4, 2), None))
         assert counted.total == 6 and statistics.median(counted.days) == 2.5
@@ -184,3 +187,21 @@ def test_an_event_is_counted_in_one_pass_per_window_condition(app):
         assert received.total == 2
         assert codes(received, "category") == {"GBD": 2} and codes(received, "complainant_sex") == {"male": 2}
         assert sum(codes(received, "channel").values()) == 2
+
+
+def test_an_acknowledgement_is_dated_on_the_case_as_on_its_transition(app):
+    """The acknowledged event is counted from the case row: that holds only while the
+    transition service dates the case exactly as the transition, once."""
+    from complaints.services import transitions as tr
+    from tests.factories import assign, make_case
+
+    with app.test_request_context():
+        officer = make_staff("olivera", ["officer"])
+        case, _ = make_case(category="SH_VERBAL")
+        assign(case, officer, "intake")
+        tr.perform(officer, case.id, "acknowledge", tr.TransitionInputs(), case.version)
+        acknowledgements = db.session.execute(select(Transition).where(
+            Transition.case_id == case.id, Transition.action == "acknowledge")).scalars().all()
+        assert len(acknowledgements) == 1 and case.acknowledged_at == acknowledgements[0].at
+        window = Window(None, case.acknowledged_at + timedelta(seconds=1), datetime.now(timezone.utc), None)
+        assert count("acknowledged", window).total == 1
