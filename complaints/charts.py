@@ -56,8 +56,14 @@ class ColumnChart:
     columns: tuple[Column, ...]
 
 
+LABEL_CHAR_WIDTH = 8  # px per character of a 13px label, generous for DejaVu Sans digits
+
+
 def column_chart(items: list[tuple[str, int]], height: int = 200, column_width: int = 56) -> ColumnChart:
-    """Vertical columns for (label, value), e.g. cases per year."""
+    """Vertical columns for (label, value), e.g. cases per year. Columns widen to their
+    longest label ("Q4 2025 – Q3 2026"), so that labels never run into each other."""
+    longest = max((len(label) for label, _ in items), default=0)
+    column_width = max(column_width, longest * LABEL_CHAR_WIDTH + 8)
     plot = height - 44  # room for the figure above and the label below
     largest = max((v for _, v in items), default=0)
     columns = []
