@@ -10,7 +10,6 @@ the benchmark's whole budget; the pages read them exactly as they read filed cas
 from __future__ import annotations
 
 import argparse
-import re
 import secrets
 import tempfile
 import time
