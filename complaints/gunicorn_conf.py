@@ -80,15 +80,24 @@ class NoAddressLogger(Logger):
 logger_class = NoAddressLogger
 
 # Metrics summed over every worker: each process writes its counters into this folder
-# (prometheus_client's multiprocess mode). Set before the app is loaded, emptied at start.
+# (prometheus_client's multiprocess mode). Set before the app is loaded, emptied at start;
+# a folder made here (none was given) is removed when the server stops.
+MADE_METRICS_FOLDER = ""
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="complaints-metrics-")
+    MADE_METRICS_FOLDER = tempfile.mkdtemp(prefix="complaints-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = MADE_METRICS_FOLDER
 
 
 def on_starting(server):  # type: ignore[no-untyped-def]
     folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder, mode=0o700, exist_ok=True)
+
+
+def on_exit(server):  # type: ignore[no-untyped-def]
+    # Not after a binary upgrade (USR2): the new master it started inherited the folder.
+    if MADE_METRICS_FOLDER and not getattr(server, "reexec_pid", 0):
+        shutil.rmtree(MADE_METRICS_FOLDER, ignore_errors=True)
 
 
 def child_exit(server, worker):  # type: ignore[no-untyped-def]
