@@ -263,7 +263,7 @@ class Case(Base):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # when the row was written: a report registered later with an earlier date is a late
     # entry for the statistics, counted in the next release (see releases.py)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # see ix_cases_recorded_submitted
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # statistics: acknowledgements by period
     first_feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -789,7 +789,11 @@ class AuditHead(Base):
 
 Index("ix_cases_state_submitted", Case.state, Case.submitted_at)
 Index("ix_transitions_action_at", Transition.action, Transition.at)  # statistics count events by period
-Index("ix_deadlines_created_at", Deadline.created_at)  # late entries of the statistics
+# Late entries of the statistics: rows recorded since the last release and dated before its
+# period. With the date in the index, the rows recorded lately but dated in the period (most
+# of them) are passed over in the index, never read.
+Index("ix_cases_recorded_submitted", Case.recorded_at, Case.submitted_at)
+Index("ix_deadlines_created_due", Deadline.created_at, Deadline.due_at)
 # The lists' default order (nearest deadline first, cases without one last), covering the
 # columns the lists filter on: a page and its total are read from this index alone.
 Index("ix_cases_list", Case.next_due_at, Case.submitted_at, Case.state, Case.category, Case.id)
