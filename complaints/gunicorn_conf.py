@@ -8,6 +8,7 @@ it refuses a malformed request. Command-line options override anything here.
 """
 from __future__ import annotations
 
+import atexit
 import ipaddress
 import logging
 import os
@@ -81,23 +82,31 @@ logger_class = NoAddressLogger
 
 # Metrics summed over every worker: each process writes its counters into this folder
 # (prometheus_client's multiprocess mode). Set before the app is loaded, emptied at start;
-# a folder made here (none was given) is removed when the server stops.
+# a folder made here (none was given) is removed when the master exits.
 MADE_METRICS_FOLDER = ""
+_arbiter = None  # the running server, once started
+
+
+def _remove_made_metrics_folder(master_pid: int) -> None:
+    """At the master's exit, also when the app failed to load (gunicorn calls no on_exit
+    then). Not in a worker (forked, it inherits this handler), nor after a binary upgrade
+    (USR2), whose new master inherited the folder."""
+    if os.getpid() == master_pid and not getattr(_arbiter, "reexec_pid", 0):
+        shutil.rmtree(MADE_METRICS_FOLDER, ignore_errors=True)
+
+
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     MADE_METRICS_FOLDER = tempfile.mkdtemp(prefix="complaints-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = MADE_METRICS_FOLDER
+    atexit.register(_remove_made_metrics_folder, os.getpid())
 
 
 def on_starting(server):  # type: ignore[no-untyped-def]
+    global _arbiter
+    _arbiter = server
     folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder, mode=0o700, exist_ok=True)
-
-
-def on_exit(server):  # type: ignore[no-untyped-def]
-    # Not after a binary upgrade (USR2): the new master it started inherited the folder.
-    if MADE_METRICS_FOLDER and not getattr(server, "reexec_pid", 0):
-        shutil.rmtree(MADE_METRICS_FOLDER, ignore_errors=True)
 
 
 def child_exit(server, worker):  # type: ignore[no-untyped-def]
