@@ -300,16 +300,16 @@ def codes_of(event: EventKind, vocabularies: dict[str, list[str]]) -> dict[str, 
 def count_event(session: Any, event: EventKind, window: Window,
                 vocabularies: dict[str, list[str]]) -> EventCounts:
     """The window's events, in one pass over an index range of the dates per window
-    condition: the rows are grouped by the first joint block's dimensions and, for a median,
-    by whole days; each group also counts every value of the dimensions counted alone
-    (filtered counts). The total, the lone dimensions and the histogram are sums over the
-    groups. A second joint block, if an event ever has one, takes one more pass."""
+    condition: the rows are grouped by the dimensions counted jointly and, for a median, by
+    whole days; each group also counts every value of the dimensions counted alone
+    (filtered counts). The total, each block, the lone dimensions and the histogram are sums
+    over the groups."""
     codes = codes_of(event, vocabularies)
     blocks = event.block_list()
     counts = EventCounts(blocks={dims: Counter() for dims in blocks})  # every block, even empty
     joint = [dims for dims in blocks if len(dims) > 1]
     alone = [dims[0] for dims in blocks if len(dims) == 1]
-    grouped = joint[0] if joint else ()
+    grouped = list(dict.fromkeys(d for dims in joint for d in dims))  # each dimension once
     filters = [(d, code) for d in alone for code in codes[d] if code != OTHER_CODE]
     by_value: Counter = Counter()
     keys = [event.dimension(d).expression().label(d) for d in grouped]
@@ -319,21 +319,17 @@ def count_event(session: Any, event: EventKind, window: Window,
     columns = [func.count()] + [func.count().filter(event.dimension(d).expression() == code) for d, code in filters]
     width = len(keys)
     for condition in window.conditions(event):
-        base = event.source().where(condition)
-        statement = base.add_columns(*keys, *columns)
+        statement = event.source().where(condition).add_columns(*keys, *columns)
         for row in session.execute(statement.group_by(*keys) if keys else statement).all():
             n = row[width]
             counts.total += n
             by_value.update({pair: m for pair, m in zip(filters, row[width + 1:]) if m})
-            if grouped:
-                counts.blocks[grouped][tuple(_known(row[i], codes[d]) for i, d in enumerate(grouped))] += n
-            if event.median and row[width - 1] is not None:
-                counts.days[int(row[width - 1])] += n
-        for dims in joint[1:]:
-            expressions = [event.dimension(d).expression().label(d) for d in dims]
-            cells = counts.blocks[dims]
-            for found in session.execute(base.add_columns(*expressions, func.count()).group_by(*expressions)).all():
-                cells[tuple(_known(found[i], codes[d]) for i, d in enumerate(dims))] += found[-1]
+            found = dict(zip(grouped, row))
+            for dims in joint:
+                counts.blocks[dims][tuple(_known(found[d], codes[d]) for d in dims)] += n
+            days = row[width - 1] if event.median else None
+            if days is not None:
+                counts.days[int(days)] += n
     for d in alone:
         cells = counts.blocks[(d,)]
         listed = 0
