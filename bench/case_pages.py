@@ -126,50 +126,53 @@ def main() -> None:
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="complaints-bench-"))
-    try:  # the instance folder holds keys: it goes with the run
-        with Postgres(durable=True) as pg, Redis() as redis:
-            url = pg.create_database("complaints_pages")
-            env = complaints_env(root / "instance", url, redis.url)
-            prepare_instance(env)
-            started = time.perf_counter()
-            assigned, totp = populate(root / "instance", url, args.cases, args.assigned)
-            print(f"populated {args.cases} cases in {time.perf_counter() - started:.0f} s")
-            with Gunicorn(env, args.workers, root) as app:
-                officer = sign_in(app.base, "officer", totp["officer"])
-                measure(officer, ["/cases"] * 20)  # warm-up: every worker connects and renders
-                lists = measure(officer, ["/cases"] * args.requests, "C-B-")
-                filtered = measure(officer, ["/cases?state=triage&overdue=y"] * args.requests)
-                opened = measure(officer, [f"/cases/{assigned[i % len(assigned)]}" for i in range(args.requests)],
-                                 "Benchmark case")
-                time.sleep(31)  # the coordinator signs in with the next TOTP step
-                coordinator = sign_in(app.base, "coordinator", totp["coordinator"])
-                measure(coordinator, ["/register"] * 10)
-                register = measure(coordinator, ["/register"] * args.requests, "C-B-")
-                register_deep = measure(coordinator, ["/register?page=500"] * args.requests, "C-B-")
-                register_filtered = measure(coordinator, ["/register?overdue=y&unassigned=y&category=MOBBING"]
-                                            * (args.requests // 2), "C-B-")
-                register_search = measure(coordinator, [f"/register?q=C-B-{i * 7919 % args.cases:07d}"
-                                                        for i in range(args.requests // 2)], "C-B-")
-                register_sorted = measure(coordinator, ["/register?sort=received&dir=desc&page=200"]
-                                          * (args.requests // 2), "C-B-")
-                workload = measure(coordinator, ["/register/workload"] * (args.requests // 3))
-
-                print(f"machine: {machine()}")
-                print(f"set-up: gunicorn {args.workers} sync workers, PostgreSQL (fsync on) and Redis on "
-                      f"loopback, {args.cases} cases, {len(assigned)} assigned to the officer, one client")
-                print(f"officer case list (/cases):             {summary(lists)}  (target p95 < 50 ms)")
-                print(f"officer list, filtered (triage, overdue): {summary(filtered)}")
-                print(f"case page open (decrypt + audit):       {summary(opened)}  (target p95 < 30 ms)")
-                print(f"coordinator register, page 1 of all:    {summary(register)}  (target p95 < 100 ms)")
-                print(f"coordinator register, page 500:         {summary(register_deep)}  (target p95 < 100 ms)")
-                print(f"register, overdue+unassigned+category:  {summary(register_filtered)}")
-                print(f"register, search by reference:          {summary(register_search)}")
-                print(f"register, sorted by received, page 200: {summary(register_sorted)}")
-                print(f"workload per staff member:              {summary(workload)}")
-                print(f"memory: {memory_per_worker(app)}")
-
+    try:
+        run(args, root)
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)  # the instance folder holds keys
+
+
+def run(args: argparse.Namespace, root: Path) -> None:
+    with Postgres(durable=True) as pg, Redis() as redis:
+        url = pg.create_database("complaints_pages")
+        env = complaints_env(root / "instance", url, redis.url)
+        prepare_instance(env)
+        started = time.perf_counter()
+        assigned, totp = populate(root / "instance", url, args.cases, args.assigned)
+        print(f"populated {args.cases} cases in {time.perf_counter() - started:.0f} s")
+        with Gunicorn(env, args.workers, root) as app:
+            officer = sign_in(app.base, "officer", totp["officer"])
+            measure(officer, ["/cases"] * 20)  # warm-up: every worker connects and renders
+            lists = measure(officer, ["/cases"] * args.requests, "C-B-")
+            filtered = measure(officer, ["/cases?state=triage&overdue=y"] * args.requests)
+            opened = measure(officer, [f"/cases/{assigned[i % len(assigned)]}" for i in range(args.requests)],
+                             "Benchmark case")
+            time.sleep(31)  # the coordinator signs in with the next TOTP step
+            coordinator = sign_in(app.base, "coordinator", totp["coordinator"])
+            measure(coordinator, ["/register"] * 10)
+            register = measure(coordinator, ["/register"] * args.requests, "C-B-")
+            register_deep = measure(coordinator, ["/register?page=500"] * args.requests, "C-B-")
+            register_filtered = measure(coordinator, ["/register?overdue=y&unassigned=y&category=MOBBING"]
+                                        * (args.requests // 2), "C-B-")
+            register_search = measure(coordinator, [f"/register?q=C-B-{i * 7919 % args.cases:07d}"
+                                                    for i in range(args.requests // 2)], "C-B-")
+            register_sorted = measure(coordinator, ["/register?sort=received&dir=desc&page=200"]
+                                      * (args.requests // 2), "C-B-")
+            workload = measure(coordinator, ["/register/workload"] * (args.requests // 3))
+
+            print(f"machine: {machine()}")
+            print(f"set-up: gunicorn {args.workers} sync workers, PostgreSQL (fsync on) and Redis on "
+                  f"loopback, {args.cases} cases, {len(assigned)} assigned to the officer, one client")
+            print(f"officer case list (/cases):             {summary(lists)}  (target p95 < 50 ms)")
+            print(f"officer list, filtered (triage, overdue): {summary(filtered)}")
+            print(f"case page open (decrypt + audit):       {summary(opened)}  (target p95 < 30 ms)")
+            print(f"coordinator register, page 1 of all:    {summary(register)}  (target p95 < 100 ms)")
+            print(f"coordinator register, page 500:         {summary(register_deep)}  (target p95 < 100 ms)")
+            print(f"register, overdue+unassigned+category:  {summary(register_filtered)}")
+            print(f"register, search by reference:          {summary(register_search)}")
+            print(f"register, sorted by received, page 200: {summary(register_sorted)}")
+            print(f"workload per staff member:              {summary(workload)}")
+            print(f"memory: {memory_per_worker(app)}")
 
 
 if __name__ == "__main__":
