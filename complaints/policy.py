@@ -13,6 +13,7 @@ from sqlalchemy.orm import object_session
 
 from .duties import conflicting_roles
 from .models import Assignment, Case
+from .transaction_memo import remembered
 from .translatable import N_
 
 # Which staff role may hold an assignment in each capacity.
@@ -66,14 +67,13 @@ def active_capacities(user: Any, case: Case) -> set[str]:
     session = object_session(case)
     if session is None or not getattr(user, "id", None):
         return set()
-    rows = session.execute(
-        select(Assignment.capacity).where(
+    rows = remembered(session, ("capacities", user.id, case.id), ("assignments",), lambda: list(
+        session.execute(select(Assignment.capacity).where(
             Assignment.case_id == case.id,
             Assignment.user_id == user.id,
             Assignment.ended_at.is_(None),
             Assignment.recused.is_(False),
-        )
-    ).scalars()
+        )).scalars()))
     roles = user.roles
     if conflicting_roles(roles):
         return set()

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..instance import keyring
 from ..models import Attachment, Case, CaseParty, DataKey, Message, Transition
 from ..policy import READING_PARTS, STEP_PARTS, allowed, readable_parts
+from ..transaction_memo import remembered
 from . import auditing
 
 # Free-text and identifying columns of a case, by the name used in CaseContent.fields.
@@ -117,9 +118,19 @@ def case_key() -> tuple[DataKey, FieldCipher]:
 
 def cipher_for(case: Case) -> FieldCipher:
     """The case's field cipher, for services that write content (their own audit entries)."""
-    data_key = db.session.get(DataKey, case.data_key_id)
-    if data_key is None or data_key.wrapped is None or case.shredded_at is not None:
+    if case.shredded_at is not None:
         raise CaseShredded(str(case.id))
+    cipher = remembered(db.session(), ("case key", case.data_key_id), ("data_keys",),
+                        lambda: _unwrap(case))
+    if cipher is None:
+        raise CaseShredded(str(case.id))
+    return cipher
+
+
+def _unwrap(case: Case) -> FieldCipher | None:
+    data_key = db.session.get(DataKey, case.data_key_id)
+    if data_key is None or data_key.wrapped is None:
+        return None
     with integrity_alarm(case.id):
         return FieldCipher(keyring().unwrap(data_key.id, data_key.kek_id or "", data_key.wrapped))
 
@@ -163,7 +174,9 @@ def _get_case(case_id: uuid.UUID | str) -> Case | None:
         key = case_id if isinstance(case_id, uuid.UUID) else uuid.UUID(str(case_id))
     except ValueError:
         return None
-    return db.session.get(Case, key)
+    # Kept for the transaction: the session holds its rows weakly, and the gate before a view
+    # and the view itself would otherwise each read the case.
+    return remembered(db.session(), ("case", key), ("cases",), lambda: db.session.get(Case, key))
 
 
 # --- reading content ---------------------------------------------------------------------
@@ -171,10 +184,18 @@ def _get_case(case_id: uuid.UUID | str) -> Case | None:
 
 def open_for_staff(user: Any, case_id: uuid.UUID | str, purpose: str = "view") -> CaseContent:
     """Policy check, decryption of everything the assignee may read, and the audit entry."""
+    content = read_for_staff(user, case_id, purpose)
+    db.session.commit()
+    return content
+
+
+def read_for_staff(user: Any, case_id: uuid.UUID | str, purpose: str) -> CaseContent:
+    """open_for_staff for a caller that reads more of the case in the same transaction: the
+    audit entry is written but not committed, and the caller commits before it shows anything
+    (case_file.open_case_file)."""
     case = staff_case(user, case_id, "case.read")
     content = _decrypt(case, include_internal=True, readable=readable_parts(user, case))
     auditing.record("case.read", case_id=case.id, detail={"purpose": purpose})
-    db.session.commit()
     return content
 
 

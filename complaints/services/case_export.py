@@ -48,7 +48,7 @@ class Export:
 def prepare(user: Any, case_id: uuid.UUID | str, *, include_notes: bool) -> ExportContents:
     """What the PDF shows; CaseNotFound unless ``user`` may export this case."""
     staff_case(user, case_id, "case.export")
-    case_file = open_case_file(user, case_id, purpose="export")
+    case_file = open_case_file(user, case_id, purpose="export", panel=False)
     internal = {m.id for m in case_file.content.messages if m.internal}
     timeline = [entry for entry in case_file.timeline if include_notes or entry.kind != "note"]
     files = [a for a in case_file.content.attachments

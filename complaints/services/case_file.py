@@ -1,6 +1,6 @@
 """The officer's view of one case: content, timeline, procedure records, deadlines.
 
-Built on case_access.open_for_staff, which checks policy and writes the audit entry; the
+Built on case_access.read_for_staff, which checks policy and writes the audit entry; the
 extra decryption here (transition reasons, decision texts, measures) happens in the same
 request for the same cleared user, never on its own.
 """
@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from .. import next_step, triage, workflow
 from ..assignment_reasons import ALL_REASONS
@@ -24,8 +25,8 @@ from ..policy import active_capacities
 from ..procedures import load_profile
 from ..translatable import N_
 from . import triage as triage_records
-from . import unread
-from .case_access import AttachmentView, CaseContent, cipher_for, integrity_alarm, open_for_staff
+from . import notifications, procedure_panel, unread
+from .case_access import AttachmentView, CaseContent, cipher_for, integrity_alarm, read_for_staff
 from .transitions import available_actions, facts_of
 
 RECORD_COLUMNS = {
@@ -98,6 +99,8 @@ class CaseFile:
     measures_in_force: int = 0
     can_correct_category: bool = False
     can_assess_risk: bool = False
+    procedure: Any = None  # procedure_panel.Panel, for the case page
+    unread_notifications: int = 0  # the reader's, once this case's are read
 
     @property
     def protection_check(self) -> bool:
@@ -111,11 +114,16 @@ class CaseFile:
         return self.content.case
 
 
-def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case page") -> CaseFile:
-    content = open_for_staff(user, case_id, purpose=purpose)
+def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case page", *,
+                   panel: bool = True, panel_forms: dict[str, Any] | None = None) -> CaseFile:
+    """Everything the case page shows (with the procedure panel, unless ``panel`` is False),
+    read in one transaction with the read's audit entry and the read markers, committed
+    once before anything is shown: a page is one audited read, one commit."""
+    content = read_for_staff(user, case_id, purpose)
     case = content.case
     cipher = cipher_for(case)
-    names = {u.id: u.display_name or u.username for u in db.session.execute(select(User)).scalars()}
+    names = {row.id: row.display_name or row.username for row in db.session.execute(
+        select(User.id, User.display_name, User.username))}
     report_files = tuple(a for a in content.attachments if a.message_id is None)
     with integrity_alarm(case.id):
         timeline = [
@@ -159,14 +167,13 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
     deadlines = list(db.session.execute(select(Deadline).where(Deadline.case_id == case.id)
                                         .order_by(Deadline.due_at)).scalars())
     now = datetime.now(timezone.utc)
-    unread.mark_read(case.id)  # the complainant's messages are now read by an assignee
-    db.session.commit()
     assignees = list(db.session.execute(
         select(Assignment, User).join(User, User.id == Assignment.user_id)
-        .where(Assignment.case_id == case.id, Assignment.ended_at.is_(None))).all())
+        .where(Assignment.case_id == case.id, Assignment.ended_at.is_(None))
+        .options(lazyload(User.role_rows))).all())  # names only: their roles are not read here
     actions = available_actions(user, case)
     capacities = active_capacities(user, case)
-    return CaseFile(
+    case_file = CaseFile(
         content=content,
         capacities=capacities,
         actions=actions,
@@ -186,6 +193,13 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
         can_correct_category=bool(capacities & triage_records.CORRECTORS) and case.state != "closed",
         can_assess_risk=bool(capacities & triage_records.ASSESSORS) and case.state != "closed",
     )
+    if panel:
+        case_file.procedure = procedure_panel.build(user, case_file, panel_forms)
+    unread.mark_read(case.id)  # the complainant's messages are now read by an assignee
+    notifications.read_case(user, case.id)
+    case_file.unread_notifications = notifications.unread_count(user)  # for the page's navigation
+    db.session.commit()
+    return case_file
 
 
 def _category_changes(case: Case, cipher: Any, names: dict[int, str]) -> list[TimelineEntry]:

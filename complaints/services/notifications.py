@@ -258,10 +258,15 @@ def describe(notification: Notification, subject_name: str = "") -> str:
 
 def mark_case_read(user: Any, case_id: uuid.UUID) -> None:
     """Opening a case (or its register page) reads what was new on it."""
+    read_case(user, case_id)
+    db.session.commit()
+
+
+def read_case(user: Any, case_id: uuid.UUID) -> None:
+    """mark_case_read, committed by the caller with the rest of its reading."""
     db.session.execute(update(Notification).where(
         Notification.user_id == user.id, Notification.case_id == case_id,
         Notification.read_at.is_(None)).values(read_at=_now()))
-    db.session.commit()
 
 
 def mark_all_read(user: Any) -> None:

@@ -99,8 +99,9 @@ def _party_choices(form: Any) -> None:
     from ..extensions import db
     from ..models import Unit
 
-    users = db.session.execute(select(User).where(User.is_active_account.is_(True))
-                               .order_by(User.display_name, User.username)).scalars()
+    users = db.session.execute(select(User.id, User.display_name, User.username)
+                               .where(User.is_active_account.is_(True))
+                               .order_by(User.display_name, User.username))
     form.user_id.choices = [(0, gettext("Choose"))] + [(u.id, u.display_name or u.username) for u in users]
     units = db.session.execute(select(Unit).order_by(Unit.name)).scalars()
     form.unit_id.choices = [(0, gettext("Choose"))] + [(u.id, u.name) for u in units]

@@ -16,8 +16,7 @@ from ..forms.cases import (AssignForm, CaseFilterForm, ConfirmForm, ConsentForm,
                            MeasureForm, MessageForm, RetaliationForm, TransitionForm)
 from ..instance import profile
 from ..policy import readable_parts
-from ..services import (assignments, case_lists, casework, notifications, procedure_panel,
-                        transitions, triage)
+from ..services import (assignments, case_lists, casework, notifications, transitions, triage)
 from ..services.case_access import read_attachment, staff_case
 from ..services.case_file import open_case_file
 from .helpers import candidate_label, download_response, uploaded_files
@@ -70,13 +69,11 @@ def my_cases() -> str:
 @bp.get("/cases/<uuid:case_id>")
 @roles_required(*CASE_ROLES)
 def case_page(case_id) -> str:  # type: ignore[no-untyped-def]
-    case_file = open_case_file(current_user, case_id)
-    notifications.mark_case_read(current_user, case_file.case.id)
-    return _render_case(case_file)
+    return _render_case(open_case_file(current_user, case_id))
 
 
 def _render_case(case_file, message_form=None, measure_form=None, status=200, *, note_form=None,  # type: ignore[no-untyped-def]
-                 category_form=None, risk_form=None, preview=None, procedure_forms=None):
+                 category_form=None, risk_form=None, preview=None):
     category_form = category_form or CategoryForm(formdata=None, prefix="category")
     category_form.category.choices = [("", gettext("Choose"))] + [
         (c.code, gettext(c.label)) for c in profile().categories if c.code != case_file.case.category]
@@ -91,7 +88,9 @@ def _render_case(case_file, message_form=None, measure_form=None, status=200, *,
         consent_form=ConsentForm(formdata=None), confirm_form=ConfirmForm(),
         retaliation_form=RetaliationForm(formdata=None),
         workflow=workflow,
-        procedure=procedure_panel.build(current_user, case_file, procedure_forms),
+        procedure=case_file.procedure,
+        # counted in the case file's transaction: the navigation needs no transaction of its own
+        unread_notifications=lambda: case_file.unread_notifications,
     ), status
 
 

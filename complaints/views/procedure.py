@@ -40,7 +40,7 @@ def _back(case_id, anchor: str = "procedure"):  # type: ignore[no-untyped-def]
 
 
 def _again(case_id, name: str, form):  # type: ignore[no-untyped-def]
-    return _render_case(open_case_file(current_user, case_id), status=400, procedure_forms={name: form})
+    return _render_case(open_case_file(current_user, case_id, panel_forms={name: form}), status=400)
 
 
 @bp.post("/cases/<uuid:case_id>/deadlines/<uuid:deadline_id>/pause")

@@ -1,0 +1,101 @@
+"""Opening a case is one audited read (issue 17: the case page had grown to 53 statements and
+three commits, p95 63.7 ms): the reader's capacities, the case and its data key are read
+once, and the read's audit entry, the messages read and the notifications read are written
+in one transaction, committed once, before the page is rendered. Nothing after it opens a
+second transaction (the navigation's count is read inside it). A commit that fails shows
+nothing of the case."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from complaints.extensions import db
+from complaints.models import AuditEntry, Message, Notification, User
+from complaints.services import casework
+from tests.web.test_case_page_day import reported
+from tests.web.test_report import CANARY
+
+# Statements of the case page of a fresh report with one file and one staff message. Every one
+# of them reads or writes something the page needs; a new one should be a choice, not a drift.
+STATEMENT_BUDGET = 35
+
+
+@pytest.fixture()
+def database_traffic(app):
+    """Statements sent, and the transactions begun and committed, while it is on."""
+    seen: dict[str, list] = {"statements": [], "begun": [], "committed": []}
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        seen["statements"].append(" ".join(statement.split()))
+
+    def on_begin(session, transaction, connection):  # type: ignore[no-untyped-def]
+        seen["begun"].append(len(seen["statements"]))
+
+    def on_commit(session):  # type: ignore[no-untyped-def]
+        seen["committed"].append(len(seen["statements"]))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", on_execute)
+    event.listen(Session, "after_begin", on_begin)
+    event.listen(Session, "after_commit", on_commit)
+    yield seen
+    event.remove(engine, "before_cursor_execute", on_execute)
+    event.remove(Session, "after_begin", on_begin)
+    event.remove(Session, "after_commit", on_commit)
+
+
+def selects(statements: list[str], start: str) -> list[str]:
+    return [s for s in statements if s.startswith(start)]
+
+
+def opened_case(app, client, staff_client):  # type: ignore[no-untyped-def]
+    officer, officer_user, case, _ = reported(app, client, staff_client)
+    with app.test_request_context():
+        casework.send_message(db.session.get(User, officer_user.id), case.id, "We have your report.")
+    return officer, officer_user, case
+
+
+def test_a_case_page_is_one_transaction_committed_once(app, client, staff_client, database_traffic) -> None:
+    officer, officer_user, case = opened_case(app, client, staff_client)
+    for key in database_traffic:
+        database_traffic[key].clear()
+    response = officer.get(f"/cases/{case.id}")
+    assert response.status_code == 200 and "We have your report." in response.get_data(as_text=True)
+    statements = database_traffic["statements"]
+    assert len(database_traffic["begun"]) == 1, "a second transaction was opened"
+    assert len(database_traffic["committed"]) == 1
+    assert len(selects(statements, "SELECT assignments.capacity")) == 1
+    assert len(selects(statements, "SELECT data_keys.")) == 1
+    assert len(selects(statements, "SELECT cases.")) == 1
+    assert len(statements) <= STATEMENT_BUDGET, "\n".join(statements)
+    with app.app_context():  # what the one commit wrote
+        reads = db.session.execute(select(AuditEntry).where(
+            AuditEntry.case_id == case.id, AuditEntry.action == "case.read")).scalars().all()
+        assert reads and reads[-1].actor == f"user:{officer_user.id}"
+        assert db.session.execute(select(Notification).where(
+            Notification.user_id == officer_user.id, Notification.case_id == case.id,
+            Notification.read_at.is_(None))).first() is None
+        assert all(m.read_at for m in db.session.execute(select(Message).where(
+            Message.case_id == case.id, Message.author_kind == "complainant")).scalars())
+
+
+def test_a_failed_commit_shows_nothing_of_the_case(app, client, staff_client, monkeypatch) -> None:
+    """The audit entry is the price of reading: when it can't be stored, nothing is shown."""
+    officer, _, case = opened_case(app, client, staff_client)
+    real_commit = Session.commit
+
+    def failing_commit(session):  # type: ignore[no-untyped-def]
+        raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(Session, "commit", failing_commit)
+    response = officer.get(f"/cases/{case.id}")
+    monkeypatch.setattr(Session, "commit", real_commit)
+    body = response.get_data(as_text=True)
+    assert response.status_code >= 500
+    assert "We have your report." not in body and CANARY not in body and "commenting" not in body
+    with app.app_context():
+        assert db.session.execute(select(AuditEntry).where(
+            AuditEntry.case_id == case.id, AuditEntry.action == "case.read")).first() is None
