@@ -184,19 +184,23 @@ def _get_case(case_id: uuid.UUID | str) -> Case | None:
 
 def open_for_staff(user: Any, case_id: uuid.UUID | str, purpose: str = "view") -> CaseContent:
     """Policy check, decryption of everything the assignee may read, and the audit entry."""
-    content = read_for_staff(user, case_id, purpose)
+    content = read_for_staff(user, case_id)
+    record_read(content.case, purpose)
     db.session.commit()
     return content
 
 
-def read_for_staff(user: Any, case_id: uuid.UUID | str, purpose: str) -> CaseContent:
-    """open_for_staff for a caller that reads more of the case in the same transaction: the
-    audit entry is written but not committed, and the caller commits before it shows anything
-    (case_file.open_case_file)."""
+def read_for_staff(user: Any, case_id: uuid.UUID | str) -> CaseContent:
+    """open_for_staff for a caller that reads more of the case in the same transaction: it
+    must call record_read and commit before it shows anything (case_file.open_case_file)."""
     case = staff_case(user, case_id, "case.read")
-    content = _decrypt(case, include_internal=True, readable=readable_parts(user, case))
+    return _decrypt(case, include_internal=True, readable=readable_parts(user, case))
+
+
+def record_read(case: Case, purpose: str) -> None:
+    """The read's audit entry. Written last before the commit: it locks the chain's head,
+    which every audited action of the instance waits for until this transaction ends."""
     auditing.record("case.read", case_id=case.id, detail={"purpose": purpose})
-    return content
 
 
 def read_excluded_persons(user: Any, case: Case) -> str:

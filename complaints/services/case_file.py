@@ -1,8 +1,9 @@
 """The officer's view of one case: content, timeline, procedure records, deadlines.
 
-Built on case_access.read_for_staff, which checks policy and writes the audit entry; the
-extra decryption here (transition reasons, decision texts, measures) happens in the same
-request for the same cleared user, never on its own.
+Built on case_access.read_for_staff, which checks policy; the extra decryption here
+(transition reasons, decision texts, measures) happens in the same transaction for the same
+cleared user, never on its own, and the read's audit entry is written last, just before the
+transaction's one commit.
 """
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ from ..procedures import load_profile
 from ..translatable import N_
 from . import triage as triage_records
 from . import notifications, procedure_panel, unread
-from .case_access import AttachmentView, CaseContent, cipher_for, integrity_alarm, read_for_staff
+from .case_access import (AttachmentView, CaseContent, cipher_for, integrity_alarm, read_for_staff,
+                          record_read)
 from .transitions import available_actions, facts_of
 
 RECORD_COLUMNS = {
@@ -119,7 +121,7 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
     """Everything the case page shows (with the procedure panel, unless ``panel`` is False),
     read in one transaction with the read's audit entry and the read markers, committed
     once before anything is shown: a page is one audited read, one commit."""
-    content = read_for_staff(user, case_id, purpose)
+    content = read_for_staff(user, case_id)
     case = content.case
     cipher = cipher_for(case)
     names = {row.id: row.display_name or row.username for row in db.session.execute(
@@ -198,6 +200,7 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
     unread.mark_read(case.id)  # the complainant's messages are now read by an assignee
     notifications.read_case(user, case.id)
     case_file.unread_notifications = notifications.unread_count(user)  # for the page's navigation
+    record_read(case, purpose)
     db.session.commit()
     return case_file
 
