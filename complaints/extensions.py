@@ -9,7 +9,6 @@ import select
 import time
 
 from flask import Flask, current_app, request
-from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
@@ -18,6 +17,8 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+from .i18n import RequestBabel, select_locale
 
 
 class Database:
@@ -144,7 +145,7 @@ db = Database()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=client_key, headers_enabled=False)
-babel = Babel()
+babel = RequestBabel()
 
 
 class LimitLogWithoutKey(logging.Filter):
@@ -173,8 +174,7 @@ def register(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the sign-in page explains itself (this one was English only)
     login_manager.session_protection = None  # our per-user nonce does this job (auth)
-    from .i18n import select_locale
-
+    
     # Catalogues live in complaints/translations (relative to the package, so installs find them).
     babel.init_app(app, default_locale="en_GB", default_timezone="UTC",
                    default_translation_directories="translations", locale_selector=select_locale)

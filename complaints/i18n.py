@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, has_request_context, request
+from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
+from flask_babel import Babel, Domain, get_locale
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -97,8 +99,6 @@ def language_of_locale(locale: str) -> Language:
 
 
 def current_language() -> Language:
-    from flask_babel import get_locale
-
     locale = get_locale()
     return language_of_locale(str(locale)) if locale else LANGUAGES[0]
 
@@ -162,6 +162,38 @@ def remember(response: Response, language: Language) -> Response:
     return response
 
 
+# --- the request's catalogue ------------------------------------------------------------
+
+
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, finding the request's catalogue once per locale.
+
+    Flask-Babel looks the catalogue up on every gettext call (the request's context three
+    times, the locale turned into a string and hashed): 14 µs, and a case page asks about 260
+    times. The catalogue found is kept for the request beside the locale object it is for;
+    ``force_locale`` (an e-mail in its reader's language) and ``refresh()`` put another locale
+    object in place, so a new lookup follows them."""
+
+    def get_translations(self):  # type: ignore[no-untyped-def]
+        if not has_app_context():
+            return super().get_translations()
+        locale = get_locale()
+        kept = g.get("_catalogue")
+        if kept is not None and kept[0] is locale and kept[1] is self:
+            return kept[2]
+        translations = super().get_translations()
+        g._catalogue = (locale, self, translations)
+        return translations
+
+
+class RequestBabel(Babel):
+    """Flask-Babel with the RequestDomain as its default domain."""
+
+    @cached_property
+    def domain_instance(self) -> RequestDomain:
+        return RequestDomain(domain=self.domain)
+
+
 # --- dates as people write them --------------------------------------------------------
 
 # CLDR has only the nominative month names for Serbian, Montenegrin and Bosnian ("1. decembar
@@ -195,8 +227,6 @@ def long_date(value: date | datetime, locale: str) -> str:
 
 def long_date_here(value: date | datetime) -> str:
     """``long_date`` in the locale of this request, or of a ``force_locale`` block (e-mails)."""
-    from flask_babel import get_locale
-
     return long_date(value, str(get_locale() or "en_GB"))
 
 
