@@ -29,7 +29,7 @@ from . import triage as triage_records
 from . import notifications, procedure_panel, unread
 from .case_access import (AttachmentView, CaseContent, cipher_for, integrity_alarm, read_for_staff,
                           record_read)
-from .transitions import available_actions, facts_of
+from .transitions import actors_for, facts_of
 
 RECORD_COLUMNS = {
     "mediation_agreement": N_("Mediation agreement"),
@@ -173,7 +173,8 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
         select(Assignment, User).join(User, User.id == Assignment.user_id)
         .where(Assignment.case_id == case.id, Assignment.ended_at.is_(None))
         .options(lazyload(User.role_rows))).all())  # names only: their roles are not read here
-    actions = available_actions(user, case)
+    facts = facts_of(case)  # once: the steps open to the reader, and who acts next otherwise
+    actions = workflow.available(facts, actors_for(user, case))
     capacities = active_capacities(user, case)
     case_file = CaseFile(
         content=content,
@@ -189,7 +190,7 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
         overdue=[d for d in deadlines if d.met_at is None and d.due_at < now],
         files=_files(content, timeline),
         excluded_staff=_excluded_staff(case),
-        next_step=None if actions else _next_step(case, assignees, deadlines),
+        next_step=None if actions else _next_step(facts, assignees, deadlines),
         risks=risks,
         measures_in_force=sum(1 for m, _ in measures if m.lifted_at is None),
         can_correct_category=bool(capacities & triage_records.CORRECTORS) and case.state != "closed",
@@ -269,9 +270,8 @@ def _excluded_staff(case: Case) -> list[str]:
         .where(CaseExclusion.case_id == case.id).order_by(User.display_name)).scalars())
 
 
-def _next_step(case: Case, assignees: list[tuple[Assignment, User]],
+def _next_step(facts: workflow.CaseFacts, assignees: list[tuple[Assignment, User]],
                deadlines: list[Deadline]) -> NextStep:
-    facts = facts_of(case)
     holders: dict[str, list[str]] = {}
     for assignment, person in assignees:
         if not assignment.recused:

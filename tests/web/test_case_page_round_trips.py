@@ -104,3 +104,20 @@ def test_a_failed_commit_shows_nothing_of_the_case(app, client, staff_client, mo
     with app.app_context():
         assert db.session.execute(select(AuditEntry).where(
             AuditEntry.case_id == case.id, AuditEntry.action == "case.read")).first() is None
+
+
+def test_a_reader_with_no_step_gets_who_acts_next_from_the_same_facts(app, client, staff_client,
+                                                                      database_traffic) -> None:
+    """With no step open to the reader, the page says who acts next: from the facts it read
+    once for the steps (they were read a second time)."""
+    from complaints.models import Case
+
+    officer, _, case = opened_case(app, client, staff_client)
+    with app.app_context():
+        db.session.get(Case, case.id).state = "investigation"  # the investigator's turn
+        db.session.commit()
+    for key in database_traffic:
+        database_traffic[key].clear()
+    page = officer.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Nothing for you to do at this stage." in page and "Next deadline" in page
+    assert len(selects(database_traffic["statements"], "SELECT transitions.at")) == 1
