@@ -1,6 +1,7 @@
 """Blueprints, one module per area. Each module exposes ``bp``."""
 from __future__ import annotations
 
+import math
 from importlib import import_module
 
 from flask import Flask
@@ -129,6 +130,12 @@ def register_filters(app: Flask) -> None:
     def capacity_label(code: str) -> str:
         label = CAPACITY_LABELS.get(code)
         return gettext(label) if label else code
+
+    @app.template_filter("kilobytes")
+    def kilobytes(size: int) -> float:
+        """A file's size in KB to one decimal, rounded up: a file of a few bytes reads "0.1 KB",
+        never "0.0 KB", which looks like an empty file."""
+        return math.ceil(size * 10 / 1024) / 10
 
     @app.template_filter("label")
     def label(code: str, labels: dict[str, str]) -> str:

@@ -106,3 +106,11 @@ def test_with_nothing_to_do_the_page_says_who_acts_next_and_by_when(app, client,
         db.session.commit()
     side = officer.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Nobody is assigned as investigator" in side
+
+
+def test_a_small_file_never_reads_as_empty(app, client, staff_client) -> None:
+    """A file of a few bytes showed "0.0 KB", as if it were empty: sizes round up."""
+    officer, _, case, _ = reported(app, client, staff_client)  # its file has 10 bytes
+    html = officer.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "0.0 KB" not in html
+    assert "0.1 KB" in html
