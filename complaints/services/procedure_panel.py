@@ -68,7 +68,9 @@ def build(user: Any, case_file: Any, forms: dict[str, Any] | None = None) -> Pan
                 "party": PartyForm(formdata=None, prefix="party"),
                 "hearing": HearingForm(formdata=None, prefix="hearing")}
     defaults.update(forms or {})
-    _party_choices(defaults["party"])
+    can_record_parties = "intake" in capacities and case.state != "closed"
+    if can_record_parties:  # every active account and unit: read only for who may use the form
+        _party_choices(defaults["party"])
     case_parties = parties.parties_of(case)
     defaults["hearing"].party_id.choices = [("", gettext_("Not recorded as a party"))] + [
         (str(p.row.id), f"{gettext_(parties.PARTY_KINDS[p.row.kind])}: {p.details or p.row.staff_status}")
@@ -87,7 +89,7 @@ def build(user: Any, case_file: Any, forms: dict[str, Any] | None = None) -> Pan
         parties=case_parties,
         records=hearings.records_for(user, case),
         can_record_hearings=bool(capacities & hearings.RECORDING_CAPACITIES) and case.state != "closed",
-        can_record_parties="intake" in capacities and case.state != "closed",
+        can_record_parties=can_record_parties,
         forms=defaults,
     )
 

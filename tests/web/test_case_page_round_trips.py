@@ -121,3 +121,21 @@ def test_a_reader_with_no_step_gets_who_acts_next_from_the_same_facts(app, clien
     page = officer.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Nothing for you to do at this stage." in page and "Next deadline" in page
     assert len(selects(database_traffic["statements"], "SELECT transitions.at")) == 1
+
+
+def test_a_reader_who_cannot_record_parties_does_not_read_every_account(app, client, staff_client,
+                                                                        database_traffic) -> None:
+    """The form that records a party lists every active account and unit: only the intake
+    officer of an open case uses it, so only their page reads them."""
+    from tests.factories import assign
+
+    _, _, case = opened_case(app, client, staff_client)
+    investigator, investigator_user = staff_client("investigator", username="ivana")
+    with app.app_context():
+        assign(case, db.session.merge(investigator_user), "investigator")
+    for key in database_traffic:
+        database_traffic[key].clear()
+    page = investigator.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Record a respondent, complainant or witness" not in page
+    statements = database_traffic["statements"]
+    assert not [s for s in statements if "FROM units" in s or "WHERE users.is_active_account" in s], statements
