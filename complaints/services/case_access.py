@@ -190,11 +190,12 @@ def open_for_staff(user: Any, case_id: uuid.UUID | str, purpose: str = "view") -
     return content
 
 
-def read_for_staff(user: Any, case_id: uuid.UUID | str) -> CaseContent:
+def read_for_staff(user: Any, case_id: uuid.UUID | str, *, parties: bool = True) -> CaseContent:
     """open_for_staff for a caller that reads more of the case in the same transaction: it
-    must call record_read and commit before it shows anything (case_file.open_case_file)."""
+    must call record_read and commit before it shows anything (case_file.open_case_file).
+    ``parties=False`` leaves CaseContent.parties empty for a caller that lists them itself."""
     case = staff_case(user, case_id, "case.read")
-    return _decrypt(case, include_internal=True, readable=readable_parts(user, case))
+    return _decrypt(case, include_internal=True, readable=readable_parts(user, case), parties=parties)
 
 
 def record_read(case: Case, purpose: str) -> None:
@@ -284,20 +285,20 @@ def _is_internal(attachment: Attachment) -> bool:
 
 
 def _decrypt(case: Case, *, include_internal: bool,
-             readable: frozenset[str] = frozenset()) -> CaseContent:
+             readable: frozenset[str] = frozenset(), parties: bool = True) -> CaseContent:
     cipher = cipher_for(case)
     with integrity_alarm(case.id):
         fields = {
             name: cipher.open("cases", f"{name}_enc", case.id, getattr(case, f"{name}_enc"))
             for name in CASE_TEXT_FIELDS
         }
-        parties = [
+        party_views = [
             PartyView(p.id, p.kind, p.rank_band, p.sex, p.relation,
                       cipher.open("case_parties", "details_enc", p.id, p.details_enc))
             for p in db.session.execute(
                 select(CaseParty).where(CaseParty.case_id == case.id).order_by(CaseParty.kind)
             ).scalars()
-        ]
+        ] if parties else []
         query = select(Message).where(Message.case_id == case.id)
         if not include_internal:
             query = query.where(Message.internal.is_(False))
@@ -321,7 +322,7 @@ def _decrypt(case: Case, *, include_internal: bool,
                         m.created_at, m.read_at, tuple(by_message.get(m.id, ())))
             for m in messages
         ]
-    return CaseContent(case=case, fields=fields, parties=parties, messages=message_views,
+    return CaseContent(case=case, fields=fields, parties=party_views, messages=message_views,
                        attachments=attachments, readable=readable)
 
 

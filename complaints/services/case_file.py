@@ -29,7 +29,7 @@ from . import triage as triage_records
 from . import notifications, procedure_panel, unread
 from .case_access import (AttachmentView, CaseContent, cipher_for, integrity_alarm, read_for_staff,
                           record_read)
-from .transitions import actors_for, facts_of
+from .transitions import actors_for, facts_of_rows
 
 RECORD_COLUMNS = {
     "mediation_agreement": N_("Mediation agreement"),
@@ -121,12 +121,18 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
     """Everything the case page shows (with the procedure panel, unless ``panel`` is False),
     read in one transaction with the read's audit entry and the read markers, committed
     once before anything is shown: a page is one audited read, one commit."""
-    content = read_for_staff(user, case_id)
+    # With the panel, the page lists the parties with their accounts and units (parties_of).
+    content = read_for_staff(user, case_id, parties=not panel)
     case = content.case
     cipher = cipher_for(case)
     names = {row.id: row.display_name or row.username for row in db.session.execute(
         select(User.id, User.display_name, User.username))}
     report_files = tuple(a for a in content.attachments if a.message_id is None)
+    transitions = list(db.session.execute(select(Transition).where(Transition.case_id == case.id)
+                                          .order_by(Transition.at)).scalars())
+    all_assignments = list(db.session.execute(  # names only: the people's roles are not read here
+        select(Assignment, User).join(User, User.id == Assignment.user_id)
+        .where(Assignment.case_id == case.id).options(lazyload(User.role_rows))).all())
     with integrity_alarm(case.id):
         timeline = [
             TimelineEntry(t.at, "transition", _step_title(t.action),
@@ -136,10 +142,9 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
                           exact_time=t.actor_kind != "complainant",
                           anchor="report" if t.action == "submit" else f"step-{t.id}",
                           attachments=report_files if t.action == "submit" else ())
-            for t in db.session.execute(select(Transition).where(Transition.case_id == case.id)
-                                        .order_by(Transition.at)).scalars()
+            for t in transitions
         ]
-        timeline += _ended_assignments(case, cipher, names)
+        timeline += _ended_assignments([a for a, _ in all_assignments], cipher, names)
         timeline += _category_changes(case, cipher, names)
         risks = triage_records.risk_history(case, cipher, names)
         records = {
@@ -169,11 +174,9 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
     deadlines = list(db.session.execute(select(Deadline).where(Deadline.case_id == case.id)
                                         .order_by(Deadline.due_at)).scalars())
     now = datetime.now(timezone.utc)
-    assignees = list(db.session.execute(
-        select(Assignment, User).join(User, User.id == Assignment.user_id)
-        .where(Assignment.case_id == case.id, Assignment.ended_at.is_(None))
-        .options(lazyload(User.role_rows))).all())  # names only: their roles are not read here
-    facts = facts_of(case)  # once: the steps open to the reader, and who acts next otherwise
+    assignees = [(a, person) for a, person in all_assignments if a.ended_at is None]
+    # Once, from the rows read above: the steps open to the reader, and who acts next otherwise.
+    facts = facts_of_rows(case, [a for a, _ in assignees], deadlines, transitions)
     actions = workflow.available(facts, actors_for(user, case))
     capacities = active_capacities(user, case)
     case_file = CaseFile(
@@ -228,12 +231,13 @@ def _step_title(action: str) -> str:
     return gettext(other) if other else action.replace("_", " ").capitalize()
 
 
-def _ended_assignments(case: Case, cipher: Any, names: dict[int, str]) -> list[TimelineEntry]:
+def _ended_assignments(assignments: list[Assignment], cipher: Any,
+                       names: dict[int, str]) -> list[TimelineEntry]:
     """Recusals and ended assignments, with the reason and the note only assignees read."""
     entries = []
-    for a in db.session.execute(select(Assignment).where(
-            Assignment.case_id == case.id, Assignment.ended_at.is_not(None),
-            Assignment.end_reason != "")).scalars():
+    for a in assignments:
+        if a.ended_at is None or not a.end_reason:
+            continue
         who = {"name": names.get(a.user_id, ""), "capacity": _capacity(a.capacity)}
         title = (gettext("%(name)s recused (%(capacity)s)", **who) if a.recused else
                  gettext("%(name)s's assignment as %(capacity)s ended", **who))

@@ -75,9 +75,6 @@ def now() -> datetime:
 
 
 def facts_of(case: Case, at: datetime | None = None) -> workflow.CaseFacts:
-    at = at or now()
-    profile = load_profile(case.procedure)
-    category = profile.category(case.category)
     has_mediator = db.session.execute(
         select(Assignment.id).where(Assignment.case_id == case.id,
                                     Assignment.capacity == "mediator",
@@ -85,6 +82,33 @@ def facts_of(case: Case, at: datetime | None = None) -> workflow.CaseFacts:
                                     Assignment.recused.is_(False)).limit(1)
     ).first() is not None
     window = _open_deadline(case, "appeal_window")
+    return facts_from(case, has_mediator=has_mediator,
+                      appeal_window_due=window.due_at if window else None,
+                      mediation_extended=_was_extended(case, "mediation"),
+                      monitoring_started=_monitoring_started(case), at=at)
+
+
+def facts_of_rows(case: Case, assignments: list[Assignment], deadlines: list[Deadline],
+                  transitions: list[Transition], at: datetime | None = None) -> workflow.CaseFacts:
+    """facts_of from the case's rows a caller has already read (all its deadlines and
+    transitions, its assignments still running): the case page, which reads them anyway."""
+    windows = [d for d in deadlines if d.kind == "appeal_window" and d.met_at is None]
+    monitoring = [t.at for t in transitions if t.to_state == "monitoring"]
+    return facts_from(
+        case,
+        has_mediator=any(a.capacity == "mediator" and a.ended_at is None and not a.recused
+                         for a in assignments),
+        appeal_window_due=max(windows, key=lambda d: d.due_at).due_at if windows else None,
+        mediation_extended=any(d.kind == "mediation" and d.extended_from is not None for d in deadlines),
+        monitoring_started=max(monitoring, default=None), at=at)
+
+
+def facts_from(case: Case, *, has_mediator: bool, appeal_window_due: datetime | None,
+               mediation_extended: bool, monitoring_started: datetime | None,
+               at: datetime | None = None) -> workflow.CaseFacts:
+    at = at or now()
+    profile = load_profile(case.procedure)
+    category = profile.category(case.category)
     return workflow.CaseFacts(
         state=case.state,
         category=case.category,
@@ -95,9 +119,10 @@ def facts_of(case: Case, at: datetime | None = None) -> workflow.CaseFacts:
         respondent_consent=case.mediation_respondent_consent,
         has_mediator=has_mediator,
         investigation_extended=case.investigation_extended,
-        mediation_extended=_was_extended(case, "mediation"),
-        appeal_window_elapsed=window is None or window.due_at < at,
-        monitoring_elapsed=_monitoring_elapsed(case, profile.monitoring_period_days, at),
+        mediation_extended=mediation_extended,
+        appeal_window_elapsed=appeal_window_due is None or appeal_window_due < at,
+        monitoring_elapsed=monitoring_started is not None
+        and monitoring_started + timedelta(days=profile.monitoring_period_days) <= at,
         received_on=profile.calendar.local_date(case.submitted_at),
         last_incident_on=case.last_incident_on,
         limitation_months=profile.limitation_months,
@@ -114,13 +139,12 @@ def _was_extended(case: Case, kind: str) -> bool:
         Deadline.extended_from.is_not(None)).limit(1)).first() is not None
 
 
-def _monitoring_elapsed(case: Case, period_days: int, at: datetime) -> bool:
-    started = db.session.execute(
+def _monitoring_started(case: Case) -> datetime | None:
+    return db.session.execute(
         select(Transition.at).where(Transition.case_id == case.id,
                                     Transition.to_state == "monitoring")
         .order_by(Transition.at.desc()).limit(1)
     ).scalar_one_or_none()
-    return started is not None and started + timedelta(days=period_days) <= at
 
 
 def _open_deadline(case: Case, kind: str) -> Deadline | None:
