@@ -9,6 +9,7 @@ it refuses a malformed request. Command-line options override anything here.
 from __future__ import annotations
 
 import atexit
+import gc
 import ipaddress
 import logging
 import os
@@ -113,6 +114,14 @@ def child_exit(server, worker):  # type: ignore[no-untyped-def]
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def pre_fork(server, worker):  # type: ignore[no-untyped-def]
+    """What the master loaded (the app, its templates, catalogues and models) lives as long as
+    the workers: frozen out of the garbage collector's reach, a worker's full collections
+    scan only what it made itself, and never write to the pages it shares with the master
+    (gc.freeze(), as Python's documentation advises for a server that forks)."""
+    gc.freeze()
 
 
 def post_fork(server, worker):  # type: ignore[no-untyped-def]

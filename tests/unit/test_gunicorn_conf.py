@@ -43,3 +43,21 @@ def test_the_access_log_format_has_no_address_agent_referrer_or_query(gunicorn_c
     for atom in ("%(h)s", "%(a)s", "%(f)s", "%(q)s", "%(r)s", "%({x-forwarded-for}i)s"):
         assert atom not in gunicorn_conf.access_log_format
     assert gunicorn_conf.logger_class is gunicorn_conf.NoAddressLogger
+
+
+def test_what_the_master_loaded_is_frozen_before_each_fork(gunicorn_conf):
+    """gunicorn finds the hook by its setting's name; it freezes the master's objects out of
+    the collector's reach, so a worker's full collections scan only its own."""
+    import gc
+
+    from gunicorn.config import Config
+
+    config = Config()
+    config.set("pre_fork", gunicorn_conf.pre_fork)  # refused unless gunicorn knows the setting
+    assert config.pre_fork is gunicorn_conf.pre_fork
+    assert gc.get_freeze_count() == 0
+    try:
+        config.pre_fork(None, None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
