@@ -25,8 +25,13 @@ pytestmark = pytest.mark.skipif(MAT2 is None, reason="Debian's mat2 is not insta
 
 
 def mat2_clean(path: Path) -> bytes | None:
-    """mat2's output for ``path``, or None when mat2 does not support or fails on it."""
-    done = subprocess.run([MAT2, str(path)], capture_output=True, timeout=120)
+    """mat2's output for ``path``, or None when mat2 does not support or fails on it. mat2
+    0.13 leaves the parts it removed from an Office file in a folder of its own in $TMPDIR:
+    its TMPDIR is the test's folder, which pytest removes."""
+    scratch = path.parent / "mat2-tmp"
+    scratch.mkdir(exist_ok=True)
+    done = subprocess.run([MAT2, str(path)], capture_output=True, timeout=120,
+                          env={**os.environ, "TMPDIR": str(scratch)})
     out = path.with_name(path.stem + ".cleaned" + path.suffix)
     return out.read_bytes() if done.returncode == 0 and out.exists() else None
 
