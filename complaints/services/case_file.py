@@ -199,11 +199,11 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
         can_correct_category=bool(capacities & triage_records.CORRECTORS) and case.state != "closed",
         can_assess_risk=bool(capacities & triage_records.ASSESSORS) and case.state != "closed",
     )
-    if panel:
-        case_file.procedure = procedure_panel.build(user, case_file, panel_forms)
     unread.mark_read(case.id)  # the complainant's messages are now read by an assignee
     notifications.read_case(user, case.id)
-    case_file.unread_notifications = notifications.unread_count(user)  # for the page's navigation
+    if panel:  # the case page, with its navigation's unread count
+        case_file.procedure = procedure_panel.build(user, case_file, panel_forms)
+        case_file.unread_notifications = notifications.unread_count(user)
     record_read(case, purpose)
     db.session.commit()
     return case_file
