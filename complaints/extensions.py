@@ -174,7 +174,6 @@ def register(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the sign-in page explains itself (this one was English only)
     login_manager.session_protection = None  # our per-user nonce does this job (auth)
-    
     # Catalogues live in complaints/translations (relative to the package, so installs find them).
     babel.init_app(app, default_locale="en_GB", default_timezone="UTC",
                    default_translation_directories="translations", locale_selector=select_locale)

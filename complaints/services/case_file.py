@@ -29,7 +29,7 @@ from . import triage as triage_records
 from . import notifications, procedure_panel, unread
 from .case_access import (AttachmentView, CaseContent, cipher_for, integrity_alarm, read_for_staff,
                           record_read)
-from .transitions import actors_for, facts_of_rows
+from .transitions import facts_of_rows
 
 RECORD_COLUMNS = {
     "mediation_agreement": N_("Mediation agreement"),
@@ -177,8 +177,8 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
     assignees = [(a, person) for a, person in all_assignments if a.ended_at is None]
     # Once, from the rows read above: the steps open to the reader, and who acts next otherwise.
     facts = facts_of_rows(case, [a for a, _ in assignees], deadlines, transitions)
-    actions = workflow.available(facts, actors_for(user, case))
     capacities = active_capacities(user, case)
+    actions = workflow.available(facts, capacities)
     case_file = CaseFile(
         content=content,
         capacities=capacities,
