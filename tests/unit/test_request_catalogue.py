@@ -38,3 +38,21 @@ def test_refresh_and_the_next_request_follow_the_language(app) -> None:
         request.__dict__.pop("accept_languages", None)
         refresh()
         assert gettext("Parties") == "Strane"
+
+
+def test_templates_translate_as_jinja_newstyle_gettext_does(app) -> None:
+    """The templates' own gettext (i18n.install_template_gettext) keeps Jinja's newstyle
+    rules: variables are escaped, the text is always a format string, ``num`` may be passed
+    by name, ``{% trans %}`` blocks work, and a date ending in a full stop keeps one."""
+    with app.test_request_context("/", headers={"Accept-Language": "sr-Latn"}):
+        assert render_template_string("{{ _('Parties') }}") == "Strane"
+        assert render_template_string("{{ _('not in any catalogue %(x)s', x='<b>') }}") == "not in any catalogue &lt;b&gt;"
+        assert render_template_string("{{ _('100%% sure') }}") == "100% sure"
+        assert render_template_string(
+            "{{ ngettext('%(num)s thing', '%(num)s things', 3, num='3') }}") == "3 things"
+        assert render_template_string("{{ ngettext('%(num)s thing', '%(num)s things', 1) }}") == "1 thing"
+        assert render_template_string(
+            "{% trans name='<i>' %}Hello {{ name }}{% endtrans %}") == "Hello &lt;i&gt;"
+        assert render_template_string(
+            "{{ _('not translated %(date)s.', date='1. decembra 2026.') }}") == "not translated 1. decembra 2026."
+        assert render_template_string("{{ _('Parties')|e }}") == "Strane"  # Markup, not escaped twice
