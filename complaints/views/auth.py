@@ -47,7 +47,7 @@ def known_device_exempt() -> bool:
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     try:
-        user = db.session.get(User, int(user_id))
+        user = accounts.signed_in(int(user_id))
     except (TypeError, ValueError):
         return None
     if user is None or not user.is_active_account or session.get("nonce") != user.session_nonce:

@@ -20,7 +20,7 @@ from tests.web.test_report import CANARY
 
 # Statements of the case page of a fresh report with one file and one staff message. Every one
 # of them reads or writes something the page needs; a new one should be a choice, not a drift.
-STATEMENT_BUDGET = 29
+STATEMENT_BUDGET = 28
 
 
 @pytest.fixture()
@@ -85,6 +85,19 @@ def test_a_case_page_is_one_transaction_committed_once(app, client, staff_client
             Notification.read_at.is_(None))).first() is None
         assert all(m.read_at for m in db.session.execute(select(Message).where(
             Message.case_id == case.id, Message.author_kind == "complainant")).scalars())
+
+
+def test_a_signed_in_request_reads_the_account_and_its_roles_at_once(app, client, staff_client,
+                                                                     database_traffic) -> None:
+    """Every staff request starts by loading its account: with its roles, one round trip."""
+    officer, _ = staff_client("officer", username="olivera")
+    for key in database_traffic:
+        database_traffic[key].clear()
+    assert officer.get("/cases").status_code == 200
+    statements = database_traffic["statements"]
+    first = next(s for s in statements if s.startswith("SELECT"))
+    assert "FROM users" in first and "user_roles" in first, first
+    assert not selects(statements, "SELECT user_roles."), "the roles were read on their own"
 
 
 def test_a_failed_commit_shows_nothing_of_the_case(app, client, staff_client, monkeypatch) -> None:
