@@ -264,8 +264,8 @@ class Case(Base):
     # when the row was written: a report registered later with an earlier date is a late
     # entry for the statistics, counted in the next release (see releases.py)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # see ix_cases_recorded_submitted
-    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # statistics: acknowledgements by period
-    first_feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # see ix_cases_acknowledged_submitted
+    first_feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # see ix_cases_feedback_acknowledged
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -468,7 +468,7 @@ class Deadline(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))  # acknowledge | feedback | decision ...
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)  # see ix_deadlines_due_counted
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the clock stopped then
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ending: Mapped[str] = mapped_column(String(10), default="")  # "" | met | moot | paused
@@ -794,6 +794,14 @@ Index("ix_transitions_action_at", Transition.action, Transition.at)  # statistic
 # of them) are passed over in the index, never read.
 Index("ix_cases_recorded_submitted", Case.recorded_at, Case.submitted_at)
 Index("ix_deadlines_created_due", Deadline.created_at, Deadline.due_at)
+# A release counts the period's acknowledgements, first feedback and deadlines fallen due with
+# the days between two dates or whether a clock was kept: with every column it reads in the
+# index, it never visits the rows (SQLite took 150-240 ms a count over a million cases).
+# Queries on the first column alone use them as the one-column indexes they replace.
+Index("ix_cases_acknowledged_submitted", Case.acknowledged_at, Case.submitted_at)
+Index("ix_cases_feedback_acknowledged", Case.first_feedback_at, Case.acknowledged_at)
+Index("ix_deadlines_due_counted", Deadline.due_at, Deadline.kind, Deadline.ending, Deadline.created_at,
+      Deadline.met_at)
 # The lists' default order (nearest deadline first, cases without one last), covering the
 # columns the lists filter on: a page and its total are read from this index alone.
 Index("ix_cases_list", Case.next_due_at, Case.submitted_at, Case.state, Case.category, Case.id)
