@@ -14,7 +14,7 @@ from functools import cached_property
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_babel import Babel, Domain, get_locale
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect

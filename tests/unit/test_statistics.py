@@ -214,7 +214,7 @@ def test_dated_counts_are_read_from_the_index_alone(app):
     each statement, current window and late entries, is checked on SQLite; PostgreSQL picks
     index-only scans by its own statistics."""
     import pytest
-    from sqlalchemy import event as sa_event, text
+    from sqlalchemy import event as sa_event
 
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
