@@ -18,6 +18,7 @@ solve witness many figures at once before solving figure by figure.
 """
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import product
@@ -25,15 +26,16 @@ from typing import Callable, Iterable
 
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # annotations only; the modules load when an audit runs (_solver)
+if TYPE_CHECKING:  # annotations only; the modules load when a count is solved for (_solver)
     import numpy as np
     from scipy.optimize import LinearConstraint
     from scipy.sparse import csr_array
 
 
 def _solver():  # type: ignore[no-untyped-def]
-    """NumPy and SciPy's HiGHS, imported when an audit runs: every web worker imported them
-    at start-up before (about 100 MB each), though only a new statistics release audits."""
+    """NumPy and SciPy's HiGHS, imported when a count has to be solved for: every web worker
+    imported them at start-up before (about 100 MB each), and loading them takes about 0.45 s,
+    which a release whose counts are all large never needs."""
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import csr_array
@@ -127,21 +129,19 @@ class Model:
         return [self.index[("cell", publication, term.event, dims, cell)] for cell in space.matching(dims, term.where)]
 
     def add_figure(self, figure: Figure) -> None:
-        np, Bounds, LinearConstraint, milp, csr_array = _solver()
         if figure.status == WITHHELD:
             return
         low, high = figure.bounds()
-        self.rows.append((self.expression(figure.terms), low, np.inf if high is None else high, figure.key))
+        self.rows.append((self.expression(figure.terms), low, math.inf if high is None else high, figure.key))
 
     def add_relation(self, relation: Relation) -> bool:
         """Add a link; one the true counts break (data from before a rule existed) is left
         out: an analyst who assumed it would be reasoning from something false."""
-        np, Bounds, LinearConstraint, milp, csr_array = _solver()
         coefficients = Counter(self.expression(tuple(relation.left)))
         coefficients.subtract(self.expression(tuple(relation.right)))
         if sum(c * self.truth[v] for v, c in coefficients.items()) > 0:
             return False
-        self.rows.append(({v: c for v, c in coefficients.items() if c}, -np.inf, 0, None))
+        self.rows.append(({v: c for v, c in coefficients.items() if c}, -math.inf, 0, None))
         return True
 
 

@@ -157,3 +157,20 @@ def test_a_linked_combination_is_taken_into_account():
 def test_threshold_must_be_at_least_three():
     with pytest.raises(ValueError):
         one_event([1, 2, 3], [3, 3], k=2)
+
+
+def test_an_audit_with_nothing_to_solve_never_loads_the_solver(monkeypatch):
+    """Issue 17: loading NumPy and SciPy takes about 0.45 s, and a release over a million cases
+    needs no solve (every count is large). Merely writing down the figures loaded them, and
+    the first view after a quarter ended paid for it. The solver now loads when a count has
+    to be solved for, and only then."""
+    from complaints import disclosure_audit
+
+    def no_solver():  # type: ignore[no-untyped-def]
+        raise AssertionError("the solver was loaded")
+
+    monkeypatch.setattr(disclosure_audit, "_solver", no_solver)
+    figures = one_event([40, 50, 60], [70, 80], k=5)
+    assert not any(f.hidden for f in figures), "large counts are all shown"
+    with pytest.raises(AssertionError, match="solver was loaded"):  # a small count is solved for
+        one_event([1, 2, 60], [30, 33], k=5)
