@@ -260,7 +260,7 @@ class Case(Base):
     outcome: Mapped[str] = mapped_column(String(30), default="")
     closure_reason: Mapped[str] = mapped_column(String(40), default="")
 
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # see ix_cases_received_counted
     # when the row was written: a report registered later with an earlier date is a late
     # entry for the statistics, counted in the next release (see releases.py)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # see ix_cases_recorded_submitted
@@ -788,7 +788,6 @@ class AuditHead(Base):
 
 
 Index("ix_cases_state_submitted", Case.state, Case.submitted_at)
-Index("ix_transitions_action_at", Transition.action, Transition.at)  # statistics count events by period
 # Late entries of the statistics: rows recorded since the last release and dated before its
 # period. With the date in the index, the rows recorded lately but dated in the period (most
 # of them) are passed over in the index, never read.
@@ -802,6 +801,17 @@ Index("ix_cases_acknowledged_submitted", Case.acknowledged_at, Case.submitted_at
 Index("ix_cases_feedback_acknowledged", Case.first_feedback_at, Case.acknowledged_at)
 Index("ix_deadlines_due_counted", Deadline.due_at, Deadline.kind, Deadline.ending, Deadline.created_at,
       Deadline.met_at)
+# The same for the reports received, by the date of the report with every dimension they are
+# counted by (it serves what the one-column index on submitted_at served), and for the steps
+# and decisions, by action and moment with the case they concern and the decision's outcome.
+# Over a million cases on SQLite, a quarter's reports took 350 ms, now 110 ms; its decisions
+# 320 ms, now 170 ms (what is left is finding each decision's case by its id).
+Index("ix_cases_received_counted", Case.submitted_at, Case.recorded_at, Case.category, Case.complainant_sex,
+      Case.parent_case_id, Case.channel, Case.respondent_sex, Case.complainant_rank_band,
+      Case.respondent_rank_band, Case.respondent_relation, Case.unit_group, Case.protection_requested)
+Index("ix_transitions_counted", Transition.action, Transition.at, Transition.case_id, Transition.reason_code)
+# Consultations written down since the last release about a day before its period.
+Index("ix_consultations_created_held", Consultation.created_at, Consultation.held_on)
 # The lists' default order (nearest deadline first, cases without one last), covering the
 # columns the lists filter on: a page and its total are read from this index alone.
 Index("ix_cases_list", Case.next_due_at, Case.submitted_at, Case.state, Case.category, Case.id)

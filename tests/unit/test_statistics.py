@@ -207,6 +207,27 @@ def test_an_acknowledgement_is_dated_on_the_case_as_on_its_transition(app):
         assert count("acknowledged", window).total == 1
 
 
+def _plans(event_keys: tuple[str, ...], window: Window) -> list[list[str]]:
+    """SQLite's plan (its SCAN and SEARCH steps) of each statement counting the events."""
+    from sqlalchemy import event as sa_event
+
+    captured: list[tuple[str, object]] = []
+
+    def seen(conn, cursor, statement, parameters, *_):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            captured.append((statement, parameters))
+
+    sa_event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        for event in event_keys:
+            count(event, window)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", seen)
+    connection = db.session.connection()
+    return [[row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+             if row[-1].startswith(("SCAN", "SEARCH"))] for statement, parameters in captured]
+
+
 def test_dated_counts_are_read_from_the_index_alone(app):
     """Issue 17: a quarter's acknowledgements, first feedback and deadlines fallen due are
     counted from indexes holding every column the counts read (with one-column indexes on
@@ -214,30 +235,45 @@ def test_dated_counts_are_read_from_the_index_alone(app):
     each statement, current window and late entries, is checked on SQLite; PostgreSQL picks
     index-only scans by its own statistics."""
     import pytest
-    from sqlalchemy import event as sa_event
 
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
             pytest.skip("SQLite's query plan")
-        captured: list[tuple[str, object]] = []
-
-        def seen(conn, cursor, statement, parameters, *_):  # type: ignore[no-untyped-def]
-            if statement.lstrip().upper().startswith("SELECT"):
-                captured.append((statement, parameters))
-
         window = Window(at(2026, 4, 1), at(2026, 7, 1), at(2026, 7, 2), at(2026, 4, 2))
-        sa_event.listen(db.engine, "before_cursor_execute", seen)
-        try:
-            for event in ("acknowledged", "feedback", "deadlines"):
-                count(event, window)
-        finally:
-            sa_event.remove(db.engine, "before_cursor_execute", seen)
+        plans = _plans(("acknowledged", "feedback", "deadlines"), window)
         # The period of each event, then the deadlines' late entries (created since the last
         # release, due before the period: few, found by both dates in ix_deadlines_created_due).
-        assert len(captured) == 4
-        connection = db.session.connection()
-        plans = [[row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
-                  if row[-1].startswith(("SCAN", "SEARCH"))] for statement, parameters in captured]
+        assert len(plans) == 4
         for plan in plans[:3]:
             assert plan and all("COVERING INDEX" in step for step in plan), plan
         assert plans[3] == ["SEARCH deadlines USING INDEX ix_deadlines_created_due (created_at>? AND created_at<?)"]
+
+
+def test_reports_and_decisions_are_counted_from_the_index_alone(app):
+    """Issue 17: a quarter's reports are counted by ten dimensions, its decisions and closures
+    by action, moment and outcome. Read through an index on the date, every row was visited
+    for the rest: 350 and 320 ms over a million cases on SQLite. Each index now holds every
+    column its count reads; a dimension added to the reports without adding it to
+    ix_cases_received_counted fails here. Consultations written down
+    late are found by when they were written down, not by reading them all."""
+    import pytest
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's query plan")
+        window = Window(at(2026, 4, 1), at(2026, 7, 1), at(2026, 7, 2), at(2026, 4, 2))
+        received, received_late, decided, closed, consulted, consulted_late = _plans(
+            ("received", "decided", "closed", "consultations"), window)
+        assert received == ["SEARCH cases USING COVERING INDEX ix_cases_received_counted "
+                            "(submitted_at>? AND submitted_at<?)"]
+        # Reports recorded since the last release but dated before its period: few, as before.
+        assert received_late == ["SEARCH cases USING INDEX ix_cases_recorded_submitted "
+                                 "(recorded_at>? AND recorded_at<?)"]
+        for plan in (decided, closed):  # the case of each found by its id
+            assert plan == ["SEARCH transitions USING COVERING INDEX ix_transitions_counted "
+                            "(action=? AND at>? AND at<?)",
+                            "SEARCH cases USING INDEX sqlite_autoindex_cases_1 (id=?)"], plan
+        assert consulted == ["SEARCH consultations USING INDEX ix_consultations_held_on "
+                             "(held_on>? AND held_on<?)"]
+        assert consulted_late == ["SEARCH consultations USING INDEX ix_consultations_created_held "
+                                  "(created_at>? AND created_at<?)"]
