@@ -810,7 +810,8 @@ Index("ix_cases_received_counted", Case.submitted_at, Case.recorded_at, Case.cat
       Case.parent_case_id, Case.channel, Case.respondent_sex, Case.complainant_rank_band,
       Case.respondent_rank_band, Case.respondent_relation, Case.unit_group, Case.protection_requested)
 Index("ix_transitions_counted", Transition.action, Transition.at, Transition.case_id, Transition.reason_code)
-# Consultations written down since the last release about a day before its period.
+# Late consultations: written down since the last release, held before its period. Found by
+# when they were written down; without this index each release read every consultation.
 Index("ix_consultations_created_held", Consultation.created_at, Consultation.held_on)
 # The lists' default order (nearest deadline first, cases without one last), covering the
 # columns the lists filter on: a page and its total are read from this index alone.

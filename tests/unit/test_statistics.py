@@ -254,8 +254,8 @@ def test_reports_and_decisions_are_counted_from_the_index_alone(app):
     by action, moment and outcome. Read through an index on the date, every row was visited
     for the rest: 350 and 320 ms over a million cases on SQLite. Each index now holds every
     column its count reads; a dimension added to the reports without adding it to
-    ix_cases_received_counted fails here. Consultations written down
-    late are found by when they were written down, not by reading them all."""
+    ix_cases_received_counted fails here. Consultations written down late are found by when
+    they were written down, not by reading them all."""
     import pytest
 
     with app.app_context():
