@@ -63,6 +63,9 @@ _WRITE_ENTRY_AND_HEAD = _MOVE_HEAD.add_cte(insert(_ENTRIES).values(
     {column.key: bindparam(column.key, type_=column.type) for column in _ENTRIES.columns}).cte("entry"))
 
 
+_READ_AND_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.mac).where(_HEAD.c.id == HEAD_ROW_ID).with_for_update()
+
+
 def append(session: Session, audit_key: bytes, *, actor: str, action: str,
            case_id: uuid.UUID | None = None, detail: Mapping[str, Any] | None = None,
            at: datetime | None = None) -> AuditEntry:
@@ -72,10 +75,9 @@ def append(session: Session, audit_key: bytes, *, actor: str, action: str,
     first, so the lock comes last and is held only until the commit), then the entry and
     the new head are written together: one statement on PostgreSQL, two on SQLite.
     """
-    head = session.execute(
-        select(AuditHead.seq, AuditHead.mac).where(AuditHead.id == HEAD_ROW_ID).with_for_update()
-    ).one_or_none()
+    session.flush()
     connection = session.connection()
+    head = connection.execute(_READ_AND_LOCK_HEAD).one_or_none()
     if head is None:  # first entry ever (the migration normally creates the row)
         connection.execute(insert(_HEAD), {"id": HEAD_ROW_ID, "seq": 0, "mac": GENESIS_MAC})
         head_seq, head_mac = 0, GENESIS_MAC
