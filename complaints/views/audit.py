@@ -54,9 +54,12 @@ def log():  # type: ignore[no-untyped-def]
     if form.until.data:
         query = query.where(AuditEntry.at <= datetime.combine(form.until.data, time.max, timezone.utc))
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    entries = list(db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars())
-    return render_template("audit/log.html", form=form, entries=entries, page=page,
+    return render_template("audit/log.html", form=form, entries=_page_of(query, page), page=page,
                            page_size=PAGE_SIZE, verify_form=FlaskForm(), result=None)
+
+
+def _page_of(query, page: int) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
+    return list(db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars())
 
 
 @bp.post("/audit/verify")
@@ -66,5 +69,7 @@ def verify():  # type: ignore[no-untyped-def]
     auditing.record("audit.verify", detail={"ok": result.ok, "entries": result.entries})
     db.session.commit()
     form = AuditFilterForm(formdata=None)
-    return render_template("audit/log.html", form=form, entries=[], page=1, page_size=PAGE_SIZE,
+    # The result above the latest entries (this verification first), as the log shows them.
+    latest = _page_of(select(AuditEntry).order_by(AuditEntry.seq.desc()), 1)
+    return render_template("audit/log.html", form=form, entries=latest, page=1, page_size=PAGE_SIZE,
                            verify_form=FlaskForm(), result=result)

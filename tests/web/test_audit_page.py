@@ -40,3 +40,14 @@ def test_other_roles_get_404(staff_client):
     for role in ("officer", "admin", "coordinator", "gem"):
         client, _ = staff_client(role)
         assert client.get("/audit").status_code == 404
+
+
+def test_the_log_stays_on_the_page_after_verifying(app, staff_client):
+    """Verifying answers with the result above the latest entries, the verification itself
+    first among them, not with an empty page where the log was."""
+    client, _ = staff_client("auditor")
+    result = client.post("/audit/verify", data={"csrf_token": csrf_token(client, "/audit")})
+    page = result.get_data(as_text=True)
+    assert "audit log intact" in page
+    assert "audit.verify" in page and "auth.login" in page
+    assert page.index("audit.verify") < page.index("auth.login")  # newest first, as on /audit
