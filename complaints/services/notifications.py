@@ -45,10 +45,8 @@ def _now() -> datetime:
 
 
 def coordinators() -> list[int]:
-    return list(db.session.execute(
-        select(User.id).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == "coordinator", User.is_active_account.is_(True))
-        .order_by(User.id)).scalars())
+    """The active coordinators' ids, in order."""
+    return _coordinators_and_mail()[0]
 
 
 def team(case_id: uuid.UUID, capacities: Iterable[str] | None = None) -> list[int]:
