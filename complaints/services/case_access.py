@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .. import attachments as attachment_store
 from ..crypto import FieldCipher, IntegrityFailure, new_data_key, normalise_receipt, receipt_index
@@ -175,8 +176,10 @@ def _get_case(case_id: uuid.UUID | str) -> Case | None:
     except ValueError:
         return None
     # Kept for the transaction: the session holds its rows weakly, and the gate before a view
-    # and the view itself would otherwise each read the case.
-    return remembered(db.session(), ("case", key), ("cases",), lambda: db.session.get(Case, key))
+    # and the view itself would otherwise each read the case. Its data key comes in the same
+    # statement (cipher_for finds it in the session): a cleared reader decrypts next.
+    return remembered(db.session(), ("case", key), ("cases",),
+                      lambda: db.session.get(Case, key, options=[joinedload(Case.data_key)]))
 
 
 # --- reading content ---------------------------------------------------------------------

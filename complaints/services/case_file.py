@@ -103,6 +103,7 @@ class CaseFile:
     can_assess_risk: bool = False
     procedure: Any = None  # procedure_panel.Panel, for the case page
     unread_notifications: int = 0  # the reader's, once this case's are read
+    staff: list[Any] = field(default_factory=list)  # (id, display_name, username, is_active_account)
 
     @property
     def protection_check(self) -> bool:
@@ -125,8 +126,10 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
     content = read_for_staff(user, case_id, parties=not panel)
     case = content.case
     cipher = cipher_for(case)
-    names = {row.id: row.display_name or row.username for row in db.session.execute(
-        select(User.id, User.display_name, User.username))}
+    # Every account once: the timeline's names, and the party form's choices (procedure_panel).
+    staff = db.session.execute(select(User.id, User.display_name, User.username, User.is_active_account)
+                               .order_by(User.display_name, User.username)).all()
+    names = {row.id: row.display_name or row.username for row in staff}
     report_files = tuple(a for a in content.attachments if a.message_id is None)
     transitions = list(db.session.execute(select(Transition).where(Transition.case_id == case.id)
                                           .order_by(Transition.at)).scalars())
@@ -198,12 +201,16 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
         measures_in_force=sum(1 for m, _ in measures if m.lifted_at is None),
         can_correct_category=bool(capacities & triage_records.CORRECTORS) and case.state != "closed",
         can_assess_risk=bool(capacities & triage_records.ASSESSORS) and case.state != "closed",
+        staff=staff,
     )
-    unread.mark_read(case.id)  # the complainant's messages are now read by an assignee
-    notifications.read_case(user, case.id)
+    # The complainant's messages shown here are now read by an assignee.
+    unread.mark_read(case.id, [m.id for m in content.messages
+                               if m.author_kind == "complainant" and m.read_at is None])
     if panel:  # the case page, with its navigation's unread count
         case_file.procedure = procedure_panel.build(user, case_file, panel_forms)
-        case_file.unread_notifications = notifications.unread_count(user)
+        case_file.unread_notifications = notifications.read_case_and_count(user, case.id)
+    else:
+        notifications.read_case(user, case.id)
     record_read(case, purpose)
     db.session.commit()
     return case_file

@@ -273,6 +273,17 @@ def read_case(user: Any, case_id: uuid.UUID) -> None:
         Notification.read_at.is_(None)).values(read_at=_now()))
 
 
+def read_case_and_count(user: Any, case_id: uuid.UUID) -> int:
+    """read_case, and the person's unread notifications left: one statement when none of
+    them is about this case (most pages), the update only when some are."""
+    unread, about_case = db.session.execute(
+        select(func.count(), func.count().filter(Notification.case_id == case_id))
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))).one()
+    if about_case:
+        read_case(user, case_id)
+    return int(unread) - int(about_case)
+
+
 def mark_all_read(user: Any) -> None:
     db.session.execute(update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=_now()))

@@ -70,7 +70,7 @@ def build(user: Any, case_file: Any, forms: dict[str, Any] | None = None) -> Pan
     defaults.update(forms or {})
     can_record_parties = "intake" in capacities and case.state != "closed"
     if can_record_parties:  # every active account and unit: read only for who may use the form
-        _party_choices(defaults["party"])
+        _party_choices(defaults["party"], case_file.staff)
     case_parties = parties.parties_of(case)
     defaults["hearing"].party_id.choices = [("", gettext_("Not recorded as a party"))] + [
         (str(p.row.id), f"{gettext_(parties.PARTY_KINDS[p.row.kind])}: {p.details or p.row.staff_status}")
@@ -94,16 +94,15 @@ def build(user: Any, case_file: Any, forms: dict[str, Any] | None = None) -> Pan
     )
 
 
-def _party_choices(form: Any) -> None:
+def _party_choices(form: Any, staff: list[Any]) -> None:
+    """The active accounts (from the case file's one read of the staff) and every unit."""
     from flask_babel import gettext
     from sqlalchemy import select
 
     from ..extensions import db
     from ..models import Unit
 
-    users = db.session.execute(select(User.id, User.display_name, User.username)
-                               .where(User.is_active_account.is_(True))
-                               .order_by(User.display_name, User.username))
-    form.user_id.choices = [(0, gettext("Choose"))] + [(u.id, u.display_name or u.username) for u in users]
+    form.user_id.choices = [(0, gettext("Choose"))] + [
+        (u.id, u.display_name or u.username) for u in staff if u.is_active_account]
     units = db.session.execute(select(Unit).order_by(Unit.name)).scalars()
     form.unit_id.choices = [(0, gettext("Choose"))] + [(u.id, u.name) for u in units]

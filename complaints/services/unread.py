@@ -32,9 +32,12 @@ def waiting_among(case_ids: list[uuid.UUID], user: Any | None) -> set[uuid.UUID]
     ).scalars())
 
 
-def mark_read(case_id: uuid.UUID) -> None:
-    """An assignee opened the case: the complainant's messages are read (committed by the
-    caller, with the read's audit entry)."""
-    db.session.execute(update(Message).where(Message.case_id == case_id, *_UNREAD)
+def mark_read(case_id: uuid.UUID, shown: list[uuid.UUID]) -> None:
+    """An assignee opened the case: the complainant's messages ``shown`` to them are read
+    (committed by the caller, with the read's audit entry). One that came after the page read
+    the messages stays unread; with none shown unread, nothing is written."""
+    if not shown:
+        return
+    db.session.execute(update(Message).where(Message.case_id == case_id, Message.id.in_(shown), *_UNREAD)
                        .values(read_at=datetime.now(timezone.utc))
                        .execution_options(synchronize_session=False))
