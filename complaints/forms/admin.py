@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from ..models import ROLES
+from .base import Form
 
 # An id a database column can hold; a larger number would overflow the driver (a 500).
 DATABASE_ID = NumberRange(min=0, max=2**31 - 1, message=_l("Choose from the list."))
@@ -23,7 +23,7 @@ class RolesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     username = StringField(_l("User name"), validators=[DataRequired(_l("Choose a user name.")), Length(max=64)])
     display_name = StringField(_l("Name shown to colleagues"), validators=[Optional(), Length(max=120)])
     # A plain shape check: WTForms' Email() needs the email_validator package (not a
@@ -36,12 +36,12 @@ class AccountForm(FlaskForm):
                        validators=[DataRequired(_l("Choose at least one role."))])
 
 
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     roles = RolesField(_l("Roles"), choices=[(r, ROLE_LABELS[r]) for r in ROLES],
                        validators=[DataRequired(_l("Choose at least one role."))])
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     name = StringField(_l("Unit name"), validators=[DataRequired(_l("Give the unit's name.")), Length(max=200)])
     unit_group = StringField(_l("Unit group (used in statistics)"),
                              validators=[DataRequired(_l("Give the group.")), Length(max=60)])
@@ -49,11 +49,11 @@ class UnitForm(FlaskForm):
                             validators=[DATABASE_ID])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that needs only CSRF protection."""
 
 
-class LegalHoldForm(FlaskForm):
+class LegalHoldForm(Form):
     reference = StringField(_l("Case reference"), validators=[
         DataRequired(_l("Give the case's reference.")), Length(max=32)])
     reason = StringField(_l("Why the case must be kept"), validators=[

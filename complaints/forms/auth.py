@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from .base import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     username = StringField(_l("User name"), validators=[DataRequired(_l("Enter your user name.")),
                                                     Length(max=64)],
                            render_kw={"autocomplete": "username", "autocapitalize": "none",
@@ -16,13 +17,13 @@ class LoginForm(FlaskForm):
                              render_kw={"autocomplete": "current-password"})
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(_l("Six-digit code from your authenticator app"),
                        validators=[DataRequired(_l("Enter the code.")), Length(max=12)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password."))],
                             render_kw={"autocomplete": "current-password"})
     new = PasswordField(_l("New password"), validators=[DataRequired(_l("Choose a new password.")), Length(max=256)],
@@ -35,7 +36,7 @@ class PasswordChangeForm(FlaskForm):
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
 
 
-class WelcomeForm(FlaskForm):
+class WelcomeForm(Form):
     """The one-time link's page: the person's own password and authenticator."""
 
     password = PasswordField(_l("Choose a password"), validators=[
@@ -49,11 +50,11 @@ class WelcomeForm(FlaskForm):
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
 
 
-class PasskeyNameForm(FlaskForm):
+class PasskeyNameForm(Form):
     name = StringField(_l("A name for this passkey (for example: work laptop)"),
                        validators=[Length(max=60)], render_kw={"autocomplete": "off"})
 
 
-class TurnOffTotpForm(FlaskForm):
+class TurnOffTotpForm(Form):
     password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password."))],
                              render_kw={"autocomplete": "current-password"})

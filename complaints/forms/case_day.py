@@ -3,7 +3,6 @@ assignment (confirmed, with a reason), category correction, risk assessment, not
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -12,18 +11,19 @@ from .. import assignment_reasons, triage
 from . import translated_choices
 from .report import clean_text
 from ..metadata import ACCEPT
+from .base import Form
 
 TEXT_LIMIT = 20_000
 TEXT = {"filters": [clean_text]}
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     body = TextAreaField(_l("Note"), validators=[DataRequired(_l("Write the note first.")),
                                                  Length(max=TEXT_LIMIT)])
     files = MultipleFileField(_l("Files (optional)"), render_kw={"accept": ACCEPT})
 
 
-class RecusalForm(FlaskForm):
+class RecusalForm(Form):
     reason = RadioField(_l("Why do you recuse yourself?"),
                         choices=translated_choices(assignment_reasons.RECUSAL_REASONS),
                         validators=[DataRequired(_l("Choose the reason for your recusal."))])
@@ -31,7 +31,7 @@ class RecusalForm(FlaskForm):
                          validators=[Length(max=assignment_reasons.NOTE_LIMIT)], **TEXT)
 
 
-class EndAssignmentForm(FlaskForm):
+class EndAssignmentForm(Form):
     reason = SelectField(_l("Why does the assignment end?"),
                          choices=[("", _l("Choose"))] + translated_choices(assignment_reasons.END_REASONS),
                          validators=[DataRequired(_l("Choose the reason the assignment ends."))])
@@ -39,7 +39,7 @@ class EndAssignmentForm(FlaskForm):
                          validators=[Length(max=assignment_reasons.NOTE_LIMIT)], **TEXT)
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     category = SelectField(_l("Correct category"), validate_choice=False,
                            validators=[DataRequired(_l("Choose the correct category."))])
     reason = TextAreaField(_l("Why the category changes (kept encrypted)"),
@@ -48,7 +48,7 @@ class CategoryForm(FlaskForm):
     version = IntegerField(validators=[InputRequired()])
 
 
-class RiskForm(FlaskForm):
+class RiskForm(Form):
     retaliation = RadioField(_l("Risk of retaliation against the complainant"),
                              choices=translated_choices(triage.RISK_LEVELS),
                              validators=[DataRequired(_l("Choose the risk of retaliation."))])
@@ -59,10 +59,10 @@ class RiskForm(FlaskForm):
                          validators=[Length(max=TEXT_LIMIT)], **TEXT)
 
 
-class NotificationSettingsForm(FlaskForm):
+class NotificationSettingsForm(Form):
     email = BooleanField(_l("Also send me an e-mail when something new arrives (it says only the "
                             "case reference and the kind of event, never what the case says)"))
 
 
-class MarkReadForm(FlaskForm):
+class MarkReadForm(Form):
     """"Mark all as read": a button that needs only CSRF protection."""

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
                      StringField, SubmitField, TextAreaField)
@@ -11,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from .. import workflow
 from ..metadata import ACCEPT
 from . import translated_choices
+from .base import Form
 
 TEXT_LIMIT = 20_000
 
@@ -24,7 +24,7 @@ def _int_or_zero(value: object) -> int:
     return number if 0 < number < 2**31 else 0
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(Form):
     action = HiddenField(validators=[DataRequired()])
     version = IntegerField(validators=[InputRequired()])
     reason = TextAreaField(_l("Reasons (kept encrypted)"), validators=[Length(max=TEXT_LIMIT)])
@@ -52,7 +52,7 @@ class TransitionForm(FlaskForm):
                                      validators=[Length(max=200)])
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     """To the complainant only: internal notes have their own form (forms.case_day.NoteForm)."""
     body = TextAreaField(_l("Message to the complainant"),
                          validators=[DataRequired(_l("Write the message first.")), Length(max=TEXT_LIMIT)])
@@ -60,13 +60,13 @@ class MessageForm(FlaskForm):
     preview = SubmitField(_l("Preview"))
 
 
-class MeasureForm(FlaskForm):
+class MeasureForm(Form):
     kind = SelectField(_l("Measure"), choices=[("", _l("Choose"))] + translated_choices(workflow.PROTECTIVE_MEASURES),
                        validators=[DataRequired(_l("Choose the kind of measure."))])
     details = TextAreaField(_l("Details (kept encrypted)"), validators=[Length(max=TEXT_LIMIT)])
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     party = RadioField(_l("Whose consent"), choices=[("complainant", _l("Complainant")),
                                                  ("respondent", _l("Respondent"))],
                        validators=[DataRequired(_l("Choose whose consent this is."))])
@@ -74,11 +74,11 @@ class ConsentForm(FlaskForm):
                          validators=[DataRequired(_l("Choose the answer."))])
 
 
-class ExportForm(FlaskForm):
+class ExportForm(Form):
     include_notes = BooleanField(_l("Include internal notes"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that only needs CSRF protection (recuse, lift a measure, approve)."""
 
 
@@ -88,7 +88,7 @@ CAPACITY_CHOICES = [
     ("trust", _l("Person of trust"))]
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     """One person per capacity, several capacities in one step; 0 leaves a capacity as it is.
     The view fills each list with the people who hold its role, conflicts marked."""
 
@@ -103,7 +103,7 @@ class AssignForm(FlaskForm):
         return {capacity: self[capacity].data for capacity, _ in CAPACITY_CHOICES if self[capacity].data}
 
 
-class ExceptionForm(FlaskForm):
+class ExceptionForm(Form):
     capacity = SelectField(_l("Capacity"), choices=CAPACITY_CHOICES, validators=[DataRequired()])
     user_id = SelectField(_l("Staff member"), coerce=int, validate_choice=False,
                           validators=[DataRequired(_l("Choose a staff member.")),
@@ -112,7 +112,7 @@ class ExceptionForm(FlaskForm):
                            validators=[DataRequired(_l("Give the reason.")), Length(max=4000)])
 
 
-class CaseFilterForm(FlaskForm):
+class CaseFilterForm(Form):
     class Meta:
         csrf = False  # GET filters: codes and a reference only, never content
 
@@ -134,6 +134,6 @@ class CaseFilterForm(FlaskForm):
     page = IntegerField(default=1, validators=[Optional()])
 
 
-class RetaliationForm(FlaskForm):
+class RetaliationForm(Form):
     narrative = TextAreaField(_l("What was reported (kept encrypted)"),
                               validators=[DataRequired(_l("Describe what was reported.")), Length(max=TEXT_LIMIT)])

@@ -14,6 +14,8 @@ from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerFi
                      SelectField, SelectMultipleField, StringField, TextAreaField)
 from wtforms.fields.core import UnboundField
 
+from .base import Form
+
 TEXT_FIELDS = (TextAreaField, StringField, EmailField)  # typed by the person
 CHOICE_FIELDS = (SelectField, SelectMultipleField, RadioField, BooleanField, DateField, IntegerField)
 PREFIX = re.compile(r"^[\w]+-(?=\w)")
@@ -34,7 +36,7 @@ def _forms_of(blueprint: str) -> list[type[FlaskForm]]:
     except ImportError:
         return []
     return [cls for cls in vars(module).values()
-            if inspect.isclass(cls) and issubclass(cls, FlaskForm) and cls is not FlaskForm]
+            if inspect.isclass(cls) and issubclass(cls, FlaskForm) and cls not in (FlaskForm, Form)]
 
 
 def _fields_of(form: type[FlaskForm]) -> dict[str, UnboundField]:

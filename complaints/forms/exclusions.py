@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 
+from .base import Form
 
-class ExclusionsForm(FlaskForm):
+
+class ExclusionsForm(Form):
     user_ids = SelectMultipleField(_l("Staff accounts these names mean"), coerce=int,
                                    validate_choice=False,
                                    widget=widgets.ListWidget(prefix_label=False),

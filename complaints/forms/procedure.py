@@ -1,22 +1,22 @@
 """Forms of the procedure panel on the case page: clocks, feedback, confirmations."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import workflow
 from . import translated_choices
 from .report import RANK_BANDS, SEXES, clean_text
+from .base import Form
 
 TEXT_LIMIT = 20_000
 TEXT = {"filters": [clean_text]}
 
 
-class PauseForm(FlaskForm):
+class PauseForm(Form):
     reason_code = SelectField(_l("Why is the deadline paused?"), choices=[("", _l("Choose"))],
                               validators=[DataRequired(_l("Choose why the deadline is paused."))])
     reason = TextAreaField(_l("Reasons (kept encrypted)"), validators=[
@@ -30,7 +30,7 @@ class PauseForm(FlaskForm):
         self.reason_code.choices = [("", _l("Choose"))] + translated_choices(PAUSE_REASONS)
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     action = SelectField(_l("Action taken or envisaged"),
                          choices=[("", _l("Choose"))] + translated_choices(workflow.FEEDBACK_ACTIONS),
                          validators=[DataRequired(_l("Choose the action taken or envisaged."))])
@@ -39,17 +39,17 @@ class FeedbackForm(FlaskForm):
         Length(max=TEXT_LIMIT)], **TEXT)
 
 
-class NoMeasureForm(FlaskForm):
+class NoMeasureForm(Form):
     reasons = TextAreaField(_l("Why no protective measure is needed now (kept encrypted)"), validators=[
         DataRequired(_l("Give the reasons why no measure is needed now.")), Length(max=TEXT_LIMIT)], **TEXT)
 
 
-class StepDecisionForm(FlaskForm):
+class StepDecisionForm(Form):
     decision = RadioField(_l("Your decision"), choices=[("confirm", _l("Confirm")), ("refuse", _l("Refuse"))],
                           validators=[DataRequired(_l("Choose whether you confirm or refuse."))])
 
 
-class PartyForm(FlaskForm):
+class PartyForm(Form):
     kind = RadioField(_l("Who is this?"), choices=[("respondent", _l("A respondent")),
                                                   ("complainant", _l("A further complainant")),
                                                   ("witness", _l("A witness"))],
@@ -68,7 +68,7 @@ class PartyForm(FlaskForm):
     sex = SelectField(_l("Sex"), choices=SEXES, default="")
 
 
-class HearingForm(FlaskForm):
+class HearingForm(Form):
     kind = RadioField(_l("Record"), choices=[("hearing", _l("Hearing minutes")),
                                              ("witness_statement", _l("Witness statement"))],
                       default="hearing", validators=[DataRequired(_l("Choose what kind of record this is."))])
@@ -82,7 +82,7 @@ class HearingForm(FlaskForm):
         DataRequired(_l("Write the minutes or the statement.")), Length(max=50_000)], **TEXT)
 
 
-class HearingConfirmationForm(FlaskForm):
+class HearingConfirmationForm(Form):
     confirmation = RadioField(_l("The person heard"), choices=[
         ("signed", _l("read and signed the record")), ("refused", _l("refused to sign"))],
         validators=[DataRequired(_l("Choose whether the person signed or refused to sign."))])
@@ -90,7 +90,7 @@ class HearingConfirmationForm(FlaskForm):
                             validators=[Length(max=20_000)], **TEXT)
 
 
-class MinutesConfirmationForm(FlaskForm):
+class MinutesConfirmationForm(Form):
     remarks = TextAreaField(_l("Corrections, if anything is missing or wrong (optional)"),
                             validators=[Length(max=20_000)], **TEXT)
 
@@ -100,7 +100,7 @@ STAFF_CHANNELS = [("paper", _l("On paper (a letter or a form)")), ("oral", _l("O
                   ("person_of_trust", _l("Through a person of trust"))]
 
 
-class ReceivedComplaintForm(FlaskForm):
+class ReceivedComplaintForm(Form):
     """A complaint received outside this system, recorded by the staff member who received it."""
 
     channel = RadioField(_l("How was the complaint received?"), choices=STAFF_CHANNELS,

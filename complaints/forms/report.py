@@ -6,7 +6,6 @@ from datetime import date
 
 from flask_babel import format_decimal, lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField, widgets)
@@ -14,6 +13,7 @@ from wtforms.fields import EmailField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..metadata import ACCEPT
+from .base import Form
 
 NARRATIVE_LIMIT = 20_000
 SHORT_LIMIT = 2_000
@@ -45,7 +45,7 @@ class CheckboxList(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class ProofFields(FlaskForm):
+class ProofFields(Form):
     """The proof of work a public form carries (services/abuse.py): the server's signed
     challenge, and the browser's answer (empty without JavaScript)."""
 
@@ -121,18 +121,18 @@ class TrackForm(ProofFields):
     draft = HiddenField(filters=[clean_text], validators=[Length(max=NARRATIVE_LIMIT)])
 
 
-class ComplainantMessageForm(FlaskForm):
+class ComplainantMessageForm(Form):
     body = TextAreaField(_l("Your message or new information"), validators=[
         DataRequired(_l("Write your message first.")), Length(max=NARRATIVE_LIMIT)], **TEXT)
     files = MultipleFileField(_l("Files (optional)"), render_kw={"accept": ACCEPT})
     keep_metadata = BooleanField(_l("Keep the hidden information in my files as evidence"))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(_l("Your reasons"), validators=[Length(max=NARRATIVE_LIMIT)], **TEXT)
 
 
-class RevealForm(FlaskForm):
+class RevealForm(Form):
     name = StringField(_l("Your name"), validators=[DataRequired(_l("Give your name.")), Length(max=200)], **TEXT)
     contact = StringField(_l("How we can reach you"), validators=[DataRequired(_l("Give a way to reach you.")),
                                                               Length(max=300)], **TEXT)
@@ -140,12 +140,12 @@ class RevealForm(FlaskForm):
                               validators=[DataRequired(_l("Please confirm you understand."))])
 
 
-class RetaliationForm(FlaskForm):
+class RetaliationForm(Form):
     narrative = TextAreaField(_l("What happened since you reported?"), validators=[
         DataRequired(_l("Please describe what happened.")), Length(max=NARRATIVE_LIMIT)], **TEXT)
 
 
-class CheckinForm(FlaskForm):
+class CheckinForm(Form):
     answer = RadioField(_l("Has anything happened since?"), choices=[
         ("nothing", _l("No, nothing has happened")),
         ("retaliation", _l("Yes: I have been treated worse because I reported")),
@@ -154,7 +154,7 @@ class CheckinForm(FlaskForm):
     details = TextAreaField(_l("What happened? (if anything)"), validators=[Length(max=NARRATIVE_LIMIT)], **TEXT)
 
 
-class ReplyNoticeForm(FlaskForm):
+class ReplyNoticeForm(Form):
     # A plain shape check, as on the account form (no email_validator dependency).
     address = EmailField(_l("E-mail address for the notice"), validators=[
         DataRequired(_l("Enter the e-mail address to write to.")),

@@ -3,19 +3,19 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired, ValidationError
 
 from ..services.consultations import OUTCOMES, SEXES
 from . import translated_choices
+from .base import Form
 
 UNIT_GROUPS = [("", _l("Not recorded")), ("ministry", _l("Ministry")), ("general_staff", _l("General Staff")),
                ("land_forces", _l("Land forces")), ("air_force", _l("Air force")), ("navy", _l("Navy / river flotilla")),
                ("training", _l("Training and education")), ("logistics", _l("Logistics")), ("other", _l("Other"))]
 
 
-class ConsultationForm(FlaskForm):
+class ConsultationForm(Form):
     held_on = DateField(_l("Date of the consultation"), default=date.today,
                         validators=[DataRequired(_l("Give the date."))])
     category = SelectField(_l("What it was about"), validators=[DataRequired(_l("Choose a category."))])

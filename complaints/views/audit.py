@@ -6,7 +6,6 @@ from datetime import datetime, time, timezone
 
 from flask import Blueprint, render_template, request
 from flask_babel import gettext, lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import Select, select
 from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional
@@ -17,6 +16,7 @@ from ..extensions import db
 from ..instance import keyring
 from ..models import AuditEntry
 from ..services import auditing
+from ..forms.base import Form
 
 bp = Blueprint("audit", __name__)
 PAGE_SIZE = 100
@@ -24,7 +24,7 @@ MAX_PAGE = 100_000  # keeps OFFSET within what the database accepts
 _NEWEST_FIRST = select(AuditEntry).order_by(AuditEntry.seq.desc())
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False  # GET filters hold no content
 
@@ -56,7 +56,7 @@ def log():  # type: ignore[no-untyped-def]
         query = query.where(AuditEntry.at <= datetime.combine(form.until.data, time.max, timezone.utc))
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     return render_template("audit/log.html", form=form, entries=_page_of(query, page), page=page,
-                           page_size=PAGE_SIZE, verify_form=FlaskForm(), result=None)
+                           page_size=PAGE_SIZE, verify_form=Form(), result=None)
 
 
 def _page_of(query: Select, page: int) -> list[AuditEntry]:  # type: ignore[type-arg]
@@ -73,4 +73,4 @@ def verify():  # type: ignore[no-untyped-def]
     # The result above the latest entries (this verification first), as the log shows them.
     latest = _page_of(_NEWEST_FIRST, 1)
     return render_template("audit/log.html", form=form, entries=latest, page=1, page_size=PAGE_SIZE,
-                           verify_form=FlaskForm(), result=result)
+                           verify_form=Form(), result=result)

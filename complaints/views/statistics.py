@@ -12,7 +12,6 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 
 from .. import statistics
@@ -21,13 +20,14 @@ from ..charts import bar_chart, column_chart
 from ..forms.report import CheckboxList
 from ..services import annual_report
 from ..services import published_statistics as published
+from ..forms.base import Form
 
 bp = Blueprint("statistics", __name__)
 
 EVENT_CHOICES = [(e.key, e.title) for e in statistics.EVENTS]
 
 
-class StatisticsFilterForm(FlaskForm):
+class StatisticsFilterForm(Form):
     class Meta:
         csrf = False  # GET filters: they select figures, they hold no content
 
@@ -35,7 +35,7 @@ class StatisticsFilterForm(FlaskForm):
     show = CheckboxList(_l("Show"), choices=[(key, _l(title)) for key, title in EVENT_CHOICES])
 
 
-def _choose_year(form: FlaskForm, everything: list, annual: bool = False) -> list[int]:
+def _choose_year(form: Form, everything: list, annual: bool = False) -> list[int]:
     years = published.years_with_annual(everything) if annual else published.years_published(everything)
     form.year.choices = [(y, str(y)) for y in years]
     if form.year.data is None and years:
