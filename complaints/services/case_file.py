@@ -113,6 +113,11 @@ class CaseFile:
                                                              self.measures_in_force))
 
     @property
+    def asks_consent(self) -> bool:
+        """The intake officer records the parties' consent to a proposed mediation."""
+        return self.case.state == "mediation_proposed" and "intake" in self.capacities
+
+    @property
     def case(self) -> Case:
         return self.content.case
 

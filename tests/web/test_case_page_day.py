@@ -114,3 +114,23 @@ def test_a_small_file_never_reads_as_empty(app, client, staff_client) -> None:
     html = officer.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "0.0 KB" not in html
     assert "0.1 KB" in html
+
+
+def test_the_intake_officer_records_consent_to_a_proposed_mediation(app, client, staff_client) -> None:
+    """The consent form is on the page of the intake officer while mediation is proposed,
+    and nowhere else: before the proposal there is nothing to consent to."""
+    officer, _, case, _ = reported(app, client, staff_client)
+    before = officer.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Consent to mediation" not in before and f"/cases/{case.id}/consent" not in before
+    with app.app_context():
+        db.session.get(Case, case.id).state = "mediation_proposed"
+        db.session.commit()
+    page = officer.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Consent to mediation" in page and "Respondent: not recorded." in page
+    sent = officer.post(f"/cases/{case.id}/consent", data={
+        "csrf_token": csrf_token(officer, f"/cases/{case.id}"), "party": "respondent", "consent": "yes"})
+    assert sent.status_code == 302
+    after = officer.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Consent recorded." in after and "Respondent: consents." in after
+    with app.app_context():
+        assert db.session.get(Case, case.id).mediation_respondent_consent is True
