@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import object_session
 
 from .duties import conflicting_roles
@@ -61,6 +61,13 @@ STEP_PARTS = {"submit_report": "investigation", "extend_investigation": "investi
               "end_mediation": "mediation", "extend_mediation": "mediation"}
 
 
+# Built once, as the case page's other statements: building a statement and its cache key
+# cost about 70 µs a call (docs/manual/performance.md, "Statements built once").
+_CAPACITIES = select(Assignment.capacity).where(
+    Assignment.case_id == bindparam("case_id"), Assignment.user_id == bindparam("user_id"),
+    Assignment.ended_at.is_(None), Assignment.recused.is_(False))
+
+
 def active_capacities(user: Any, case: Case) -> set[str]:
     """Capacities in which ``user`` is currently assigned to ``case`` (not ended, not recused),
     counting only those backed by the matching role today."""
@@ -68,12 +75,7 @@ def active_capacities(user: Any, case: Case) -> set[str]:
     if session is None or not getattr(user, "id", None):
         return set()
     rows = remembered(session, ("capacities", user.id, case.id), ("assignments",), lambda: list(
-        session.execute(select(Assignment.capacity).where(
-            Assignment.case_id == case.id,
-            Assignment.user_id == user.id,
-            Assignment.ended_at.is_(None),
-            Assignment.recused.is_(False),
-        )).scalars()))
+        session.execute(_CAPACITIES, {"case_id": case.id, "user_id": user.id}).scalars()))
     roles = user.roles
     if conflicting_roles(roles):
         return set()

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from .. import auth, duties
 from ..extensions import db
@@ -66,9 +67,10 @@ def find_user(username: str) -> User | None:
 def signed_in(user_id: int) -> User | None:
     """The account of a signed-in session, with its roles, in one statement (every staff
     request starts here; the roles' own select-in load was a second round trip)."""
-    from sqlalchemy.orm import joinedload
+    return db.session.get(User, user_id, options=_WITH_ROLES)
 
-    return db.session.get(User, user_id, options=[joinedload(User.role_rows)])
+
+_WITH_ROLES = (joinedload(User.role_rows),)  # built once (performance.md)
 
 
 def _new_user(username: str, display_name: str, email: str, unit_id: int | None) -> User:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Iterator
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from .. import attachments as attachment_store
@@ -179,7 +179,18 @@ def _get_case(case_id: uuid.UUID | str) -> Case | None:
     # and the view itself would otherwise each read the case. Its data key comes in the same
     # statement (cipher_for finds it in the session): a cleared reader decrypts next.
     return remembered(db.session(), ("case", key), ("cases",),
-                      lambda: db.session.get(Case, key, options=[joinedload(Case.data_key)]))
+                      lambda: db.session.get(Case, key, options=_WITH_DATA_KEY))
+
+
+# Built once: building a statement and its cache key cost about 70 µs a call, and a case page
+# runs about twenty (docs/manual/performance.md, "Statements built once").
+_WITH_DATA_KEY = (joinedload(Case.data_key),)
+_PARTIES = select(CaseParty).where(CaseParty.case_id == bindparam("case_id")).order_by(CaseParty.kind)
+_MESSAGES = select(Message).where(Message.case_id == bindparam("case_id")).order_by(Message.created_at)
+_MESSAGES_NOT_INTERNAL = (select(Message).where(Message.case_id == bindparam("case_id"),
+                                                Message.internal.is_(False)).order_by(Message.created_at))
+_ATTACHMENTS = (select(Attachment).where(Attachment.case_id == bindparam("case_id"))
+                .order_by(Attachment.created_at))
 
 
 # --- reading content ---------------------------------------------------------------------
@@ -298,19 +309,13 @@ def _decrypt(case: Case, *, include_internal: bool,
         party_views = [
             PartyView(p.id, p.kind, p.rank_band, p.sex, p.relation,
                       cipher.open("case_parties", "details_enc", p.id, p.details_enc))
-            for p in db.session.execute(
-                select(CaseParty).where(CaseParty.case_id == case.id).order_by(CaseParty.kind)
-            ).scalars()
+            for p in db.session.execute(_PARTIES, {"case_id": case.id}).scalars()
         ] if parties else []
-        query = select(Message).where(Message.case_id == case.id)
-        if not include_internal:
-            query = query.where(Message.internal.is_(False))
-        messages = [m for m in db.session.execute(query.order_by(Message.created_at)).scalars()
+        query = _MESSAGES if include_internal else _MESSAGES_NOT_INTERNAL
+        messages = [m for m in db.session.execute(query, {"case_id": case.id}).scalars()
                     if not m.seal or m.seal in readable]
         visible_ids = {m.id for m in messages}
-        attachment_rows = db.session.execute(
-            select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.created_at)
-        ).scalars()
+        attachment_rows = db.session.execute(_ATTACHMENTS, {"case_id": case.id}).scalars()
         attachments = [
             _attachment_view(cipher, a) for a in attachment_rows
             if a.message_id is None or a.message_id in visible_ids

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from .. import next_step, triage, workflow
@@ -49,6 +49,24 @@ RECORD_PARTS = {"investigation_report": "investigation", "extension_reason": "in
 ACTOR_KINDS = {"complainant": N_("the complainant"), "system": N_("the system"), "staff": N_("staff")}
 # Steps recorded in the timeline that are not rules of the workflow table.
 OTHER_STEPS = {"submit": N_("Report received")}
+
+
+# Built once: building a statement and its cache key cost about 70 µs a call, and a case page
+# runs about twenty (docs/manual/performance.md, "Statements built once").
+_CASE = bindparam("case_id")
+_STAFF = (select(User.id, User.display_name, User.username, User.is_active_account)
+          .order_by(User.display_name, User.username))
+_TRANSITIONS = select(Transition).where(Transition.case_id == _CASE).order_by(Transition.at)
+_ASSIGNMENTS = (select(Assignment, User).join(User, User.id == Assignment.user_id)
+                .where(Assignment.case_id == _CASE).options(lazyload(User.role_rows)))
+_MEASURES = (select(ProtectiveMeasure).where(ProtectiveMeasure.case_id == _CASE)
+             .order_by(ProtectiveMeasure.ordered_at))
+_DEADLINES = select(Deadline).where(Deadline.case_id == _CASE).order_by(Deadline.due_at)
+_CHECKINS = (select(MonitoringCheckin).where(MonitoringCheckin.case_id == _CASE)
+             .order_by(MonitoringCheckin.day))
+_EXCLUDED_STAFF = (select(func.coalesce(func.nullif(User.display_name, ""), User.username))
+                   .join(CaseExclusion, CaseExclusion.user_id == User.id)
+                   .where(CaseExclusion.case_id == _CASE).order_by(User.display_name))
 
 
 @dataclass(frozen=True)
@@ -132,15 +150,13 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
     case = content.case
     cipher = cipher_for(case)
     # Every account once: the timeline's names, and the party form's choices (procedure_panel).
-    staff = db.session.execute(select(User.id, User.display_name, User.username, User.is_active_account)
-                               .order_by(User.display_name, User.username)).all()
+    staff = db.session.execute(_STAFF).all()
+    on_case = {"case_id": case.id}
     names = {row.id: row.display_name or row.username for row in staff}
     report_files = tuple(a for a in content.attachments if a.message_id is None)
-    transitions = list(db.session.execute(select(Transition).where(Transition.case_id == case.id)
-                                          .order_by(Transition.at)).scalars())
-    all_assignments = list(db.session.execute(  # names only: the people's roles are not read here
-        select(Assignment, User).join(User, User.id == Assignment.user_id)
-        .where(Assignment.case_id == case.id).options(lazyload(User.role_rows))).all())
+    transitions = list(db.session.execute(_TRANSITIONS, on_case).scalars())
+    # names only: the people's roles are not read here
+    all_assignments = list(db.session.execute(_ASSIGNMENTS, on_case).all())
     with integrity_alarm(case.id):
         timeline = [
             TimelineEntry(t.at, "transition", _step_title(t.action),
@@ -162,8 +178,7 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
         }
         measures = [
             (m, cipher.open("protective_measures", "details_enc", m.id, m.details_enc))
-            for m in db.session.execute(select(ProtectiveMeasure).where(
-                ProtectiveMeasure.case_id == case.id).order_by(ProtectiveMeasure.ordered_at)).scalars()
+            for m in db.session.execute(_MEASURES, on_case).scalars()
         ]
     for message in content.messages:
         kind = "note" if message.internal else "message"
@@ -179,8 +194,7 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
             read_state="" if message.internal or from_complainant else ("read" if message.read_at else "unread"),
             read_at=message.read_at))
     timeline.sort(key=lambda entry: entry.at)
-    deadlines = list(db.session.execute(select(Deadline).where(Deadline.case_id == case.id)
-                                        .order_by(Deadline.due_at)).scalars())
+    deadlines = list(db.session.execute(_DEADLINES, on_case).scalars())
     now = datetime.now(timezone.utc)
     assignees = [(a, person) for a, person in all_assignments if a.ended_at is None]
     # Once, from the rows read above: the steps open to the reader, and who acts next otherwise.
@@ -195,8 +209,7 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
         records=records,
         measures=measures,
         deadlines=deadlines,
-        checkins=list(db.session.execute(select(MonitoringCheckin).where(
-            MonitoringCheckin.case_id == case.id).order_by(MonitoringCheckin.day)).scalars()),
+        checkins=list(db.session.execute(_CHECKINS, on_case).scalars()),
         assignees=assignees,
         overdue=[d for d in deadlines if d.met_at is None and d.due_at < now],
         files=_files(content, timeline),
@@ -280,10 +293,7 @@ def _files(content: CaseContent, timeline: list[TimelineEntry]) -> list[FileEntr
 
 
 def _excluded_staff(case: Case) -> list[str]:
-    return list(db.session.execute(
-        select(func.coalesce(func.nullif(User.display_name, ""), User.username))
-        .join(CaseExclusion, CaseExclusion.user_id == User.id)
-        .where(CaseExclusion.case_id == case.id).order_by(User.display_name)).scalars())
+    return list(db.session.execute(_EXCLUDED_STAFF, {"case_id": case.id}).scalars())
 
 
 def _next_step(facts: workflow.CaseFacts, assignees: list[tuple[Assignment, User]],

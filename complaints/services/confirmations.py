@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..models import Case, PendingStep, User
@@ -44,14 +44,17 @@ def request(user: Any, case: Case, action: str, inputs: TransitionInputs) -> Pen
     return step
 
 
+# Built once, as the case page's other statements (docs/manual/performance.md).
+_WAITING = (select(PendingStep, User).join(User, User.id == PendingStep.requested_by_id)
+            .where(PendingStep.case_id == bindparam("case_id"), PendingStep.decided_at.is_(None))
+            .order_by(PendingStep.requested_at))
+
+
 def waiting(case: Case) -> list[tuple[PendingStep, User, str]]:
     """Steps waiting for a second person on this case, with who asked and their reasons
     (for a caller already cleared by case_access)."""
     cipher = cipher_for(case)
-    rows = db.session.execute(
-        select(PendingStep, User).join(User, User.id == PendingStep.requested_by_id)
-        .where(PendingStep.case_id == case.id, PendingStep.decided_at.is_(None))
-        .order_by(PendingStep.requested_at)).all()
+    rows = db.session.execute(_WAITING, {"case_id": case.id}).all()
     return [(step, requester, cipher.open("pending_steps", "reason_enc", step.id, step.reason_enc))
             for step, requester in rows]
 

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .. import workflow
 from ..extensions import db
@@ -99,12 +99,16 @@ def resume_pause(case: Case, record: DeadlinePause, at: datetime, user_id: int |
     return continued
 
 
+# Built once, as the case page's other statements (docs/manual/performance.md).
+_OPEN_PAUSES = (select(DeadlinePause).where(DeadlinePause.case_id == bindparam("case_id"),
+                                            DeadlinePause.resumed_at.is_(None))
+                .order_by(DeadlinePause.paused_at))
+
+
 def open_pauses(case: Case) -> list[tuple[DeadlinePause, str, User | None]]:
     """Paused clocks of the case with their reasons (for a caller already cleared)."""
     cipher = cipher_for(case)
-    rows = db.session.execute(select(DeadlinePause).where(
-        DeadlinePause.case_id == case.id, DeadlinePause.resumed_at.is_(None))
-        .order_by(DeadlinePause.paused_at)).scalars()
+    rows = db.session.execute(_OPEN_PAUSES, {"case_id": case.id}).scalars()
     return [(p, cipher.open("deadline_pauses", "reason_enc", p.id, p.reason_enc),
              db.session.get(User, p.paused_by_id) if p.paused_by_id else None) for p in rows]
 

@@ -8,9 +8,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask_babel import gettext as gettext_
+from sqlalchemy import select
 
 from .. import workflow
-from ..models import Deadline, DeadlinePause, PendingStep, User
+from ..extensions import db
+from ..models import Deadline, DeadlinePause, PendingStep, Unit, User
 from ..policy import active_capacities
 from . import confirmations, deadlines, hearings, parties
 from .feedback import FEEDBACK_CAPACITIES
@@ -94,15 +96,12 @@ def build(user: Any, case_file: Any, forms: dict[str, Any] | None = None) -> Pan
     )
 
 
+_UNITS = select(Unit).order_by(Unit.name)  # built once (docs/manual/performance.md)
+
+
 def _party_choices(form: Any, staff: list[Any]) -> None:
     """The active accounts (from the case file's one read of the staff) and every unit."""
-    from flask_babel import gettext
-    from sqlalchemy import select
-
-    from ..extensions import db
-    from ..models import Unit
-
-    form.user_id.choices = [(0, gettext("Choose"))] + [
+    form.user_id.choices = [(0, gettext_("Choose"))] + [
         (u.id, u.display_name or u.username) for u in staff if u.is_active_account]
-    units = db.session.execute(select(Unit).order_by(Unit.name)).scalars()
-    form.unit_id.choices = [(0, gettext("Choose"))] + [(u.id, u.name) for u in units]
+    units = db.session.execute(_UNITS).scalars()
+    form.unit_id.choices = [(0, gettext_("Choose"))] + [(u.id, u.name) for u in units]

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import triage
@@ -103,19 +103,23 @@ class RiskView:
     assessor: str
 
 
+# Built once, as the case page's other statements (docs/manual/performance.md).
+_RISKS = (select(RiskAssessment).where(RiskAssessment.case_id == bindparam("case_id"))
+          .order_by(RiskAssessment.assessed_at.desc()))
+_CATEGORY_CHANGES = (select(CategoryChange).where(CategoryChange.case_id == bindparam("case_id"))
+                     .order_by(CategoryChange.changed_at))
+
+
 def risk_history(case: Any, cipher: Any, names: dict[int, str]) -> list[RiskView]:
     """Every assessment, newest first, for a caller already cleared by case_access."""
     return [RiskView(r, cipher.open("risk_assessments", "note_enc", r.id, r.note_enc),
                      names.get(r.assessed_by_id, ""))
-            for r in db.session.execute(select(RiskAssessment).where(
-                RiskAssessment.case_id == case.id)
-                .order_by(RiskAssessment.assessed_at.desc())).scalars()]
+            for r in db.session.execute(_RISKS, {"case_id": case.id}).scalars()]
 
 
 def category_changes(case: Any, cipher: Any) -> list[tuple[CategoryChange, str]]:
     return [(c, cipher.open("category_changes", "reason_enc", c.id, c.reason_enc))
-            for c in db.session.execute(select(CategoryChange).where(
-                CategoryChange.case_id == case.id).order_by(CategoryChange.changed_at)).scalars()]
+            for c in db.session.execute(_CATEGORY_CHANGES, {"case_id": case.id}).scalars()]
 
 
 def measures_in_force(case: Any) -> int:
