@@ -1,7 +1,7 @@
-"""The forms' base (complaints/forms/base.py) writes selects itself and keeps WTForms'
-catalogues: what a person gets must be exactly what WTForms and Flask-WTF would give them.
-Every select of every form of the app, with hostile labels and values, is held to the bytes
-of WTForms' own widget; and WTForms' messages come in the page's language."""
+"""The forms' base (complaints/forms/base.py) writes the common fields itself and keeps
+WTForms' catalogues: what a person gets must be exactly what WTForms and Flask-WTF would give
+them. Every field of every form of the app, with hostile values, is held to the bytes of
+WTForms' own widget; and WTForms' messages come in the page's language."""
 from __future__ import annotations
 
 import importlib
@@ -9,9 +9,11 @@ import pkgutil
 
 import pytest
 from flask_wtf import i18n as flask_wtf_i18n
-from wtforms import SelectField
-from wtforms.validators import DataRequired
-from wtforms.widgets import Select
+from wtforms import (BooleanField, FileField, HiddenField, PasswordField, RadioField, SelectField,
+                     SelectMultipleField, StringField)
+from wtforms.validators import DataRequired, Length
+from wtforms.meta import DefaultMeta
+from wtforms.widgets import DateInput, ListWidget, NumberInput, Select
 
 import complaints.forms
 from complaints.forms.base import KEPT_CATALOGUES, Form
@@ -34,6 +36,11 @@ def every_form_class() -> list[type[Form]]:
     return found
 
 
+def wtforms_writes(field, attributes: dict) -> str:  # type: ignore[no-untyped-def]
+    """The field as WTForms' own Meta writes it: its render_kw under the call's attributes."""
+    return str(DefaultMeta().render_field(field, dict(attributes)))
+
+
 def plain_selects(form: Form) -> list:
     return [f for f in form if type(f.widget) is Select and not f.widget.multiple]
 
@@ -51,10 +58,66 @@ def test_every_select_of_the_app_is_written_as_wtforms_writes_it(app) -> None:
                 for data in (None, field.choices[-1][0] if isinstance(field.choices, list) else None):
                     field.data = data
                     for attributes in ({}, {"aria_describedby": "x-hint x-error", "class_": "wide"}):
-                        assert str(field(**attributes)) == str(field.widget(field, **attributes)), \
+                        assert str(field(**attributes)) == wtforms_writes(field, attributes), \
                             (form_class.__name__, field.name)
                 checked += 1
     assert checked > 20
+
+
+HOSTILE_TEXT = "<script>alert('x')</script> & \"quoted\" \r\n second line"
+ATTRIBUTES = ({}, {"aria_describedby": "x-hint x-error", "class_": "wide", "data_x": "<\">",
+                   "required": False, "autofocus": True})
+
+
+def test_every_field_of_the_app_is_written_as_wtforms_writes_it(app) -> None:
+    """Inputs, text areas, checkboxes and radio options (each option through the form's own
+    rendering), with the field's data empty, hostile and, for a checkbox, ticked."""
+    kinds: set[str] = set()
+    with app.test_request_context("/", headers={"Accept-Language": "sr-Latn"}):
+        for form_class in every_form_class():
+            form = form_class(formdata=None)
+            for field in form:
+                if isinstance(field.widget, ListWidget):  # radios, checkbox lists: their options
+                    if not field.choices:
+                        field.choices = HOSTILE_NUMBERS if field.coerce is int else HOSTILE
+                    last = field.choices[-1][0]
+                    field.data = [last] if isinstance(field, SelectMultipleField) else last
+                    rendered = list(field)
+                else:
+                    rendered = [field]
+                for data in (None, HOSTILE_TEXT, True):
+                    if not isinstance(field.widget, (ListWidget, Select, DateInput, NumberInput)):
+                        field.data = data  # (WTForms itself can't write a date or number that is text)
+                    for one in rendered:
+                        for attributes in ATTRIBUTES:
+                            assert str(one(**dict(attributes))) == wtforms_writes(one, attributes), \
+                                (form_class.__name__, one.name, type(one.widget).__name__, data)
+                        kinds.add(type(one.widget).__name__)
+    assert {"TextInput", "HiddenInput", "PasswordInput", "EmailInput", "CheckboxInput", "RadioInput",
+            "FileInput", "TextArea", "Select"} <= kinds, kinds
+
+
+def test_hostile_inputs_are_written_byte_for_byte(app) -> None:
+    """Fields built to reach every branch: a flag set by a validator (maxlength), a password
+    never written back, a ticked box, a hidden value with quotes, a file field."""
+    class Hostile(Form):
+        text = StringField("Text", validators=[DataRequired(), Length(min=2, max=40)],
+                           render_kw={"placeholder": "<\"&>"})
+        secret = PasswordField("Secret")
+        ticked = BooleanField("Ticked")
+        hidden = HiddenField()
+        upload = FileField("Upload")
+        choose = RadioField("Choose", choices=HOSTILE)
+
+    with app.test_request_context("/"):
+        form = Hostile(formdata=None, data={"text": HOSTILE_TEXT, "secret": "hunter2", "ticked": True,
+                                            "hidden": "a\"b<c>", "choose": "a\"b"})
+        for field in [form.text, form.secret, form.ticked, form.hidden, form.upload, *form.choose]:
+            for attributes in ATTRIBUTES:
+                mine, theirs = str(field(**dict(attributes))), wtforms_writes(field, attributes)
+                assert mine == theirs, (field.name, mine, theirs)
+        assert "hunter2" not in str(form.secret()) and 'maxlength="40"' in str(form.text())
+        assert "checked" in str(form.ticked()) and "<script>" not in str(form.text())
 
 
 @pytest.mark.parametrize("choices, data", [
