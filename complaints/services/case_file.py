@@ -13,15 +13,16 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import lazyload
 
 from .. import next_step, triage, workflow
 from ..assignment_reasons import ALL_REASONS
 from ..notifications import CAPACITY_WORDS
 from ..extensions import db
-from ..models import (Assignment, Case, CaseExclusion, Deadline, MonitoringCheckin,
-                      ProtectiveMeasure, Transition, User)
+from ..models import (Assignment, Case, CaseExclusion, CaseParty, CaseRecord, CategoryChange, Deadline,
+                      DeadlinePause, MonitoringCheckin, PendingStep, ProtectiveMeasure, RiskAssessment,
+                      Transition, User)
 from ..policy import active_capacities
 from ..procedures import load_profile
 from ..translatable import N_
@@ -67,6 +68,15 @@ _CHECKINS = (select(MonitoringCheckin).where(MonitoringCheckin.case_id == _CASE)
 _EXCLUDED_STAFF = (select(func.coalesce(func.nullif(User.display_name, ""), User.username))
                    .join(CaseExclusion, CaseExclusion.user_id == User.id)
                    .where(CaseExclusion.case_id == _CASE).order_by(User.display_name))
+# The case's own records that many cases never have (a case at intake has none of them):
+# which hold rows for the case, in one statement, where reading each of them took nine. Only
+# those are read; one written between the two statements shows on the next opening.
+RECORD_TABLES = {"category_changes": CategoryChange, "risk_assessments": RiskAssessment,
+                 "protective_measures": ProtectiveMeasure, "monitoring_checkins": MonitoringCheckin,
+                 "case_exclusions": CaseExclusion, "case_parties": CaseParty,
+                 "deadline_pauses": DeadlinePause, "pending_steps": PendingStep, "case_records": CaseRecord}
+_RECORDS_PRESENT = select(*(exists().where(model.case_id == _CASE).label(name)
+                            for name, model in RECORD_TABLES.items()))
 
 
 @dataclass(frozen=True)
@@ -122,6 +132,7 @@ class CaseFile:
     procedure: Any = None  # procedure_panel.Panel, for the case page
     unread_notifications: int = 0  # the reader's, once this case's are read
     staff: list[Any] = field(default_factory=list)  # (id, display_name, username, is_active_account)
+    present: frozenset[str] = frozenset(RECORD_TABLES)  # RECORD_TABLES holding rows for the case
 
     @property
     def protection_check(self) -> bool:
@@ -152,6 +163,8 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
     # Every account once: the timeline's names, and the party form's choices (procedure_panel).
     staff = db.session.execute(_STAFF).all()
     on_case = {"case_id": case.id}
+    present = frozenset(name for name, held in db.session.execute(_RECORDS_PRESENT, on_case).one()
+                        ._mapping.items() if held)
     names = {row.id: row.display_name or row.username for row in staff}
     report_files = tuple(a for a in content.attachments if a.message_id is None)
     transitions = list(db.session.execute(_TRANSITIONS, on_case).scalars())
@@ -169,8 +182,8 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
             for t in transitions
         ]
         timeline += _ended_assignments([a for a, _ in all_assignments], cipher, names)
-        timeline += _category_changes(case, cipher, names)
-        risks = triage_records.risk_history(case, cipher, names)
+        timeline += _category_changes(case, cipher, names) if "category_changes" in present else []
+        risks = triage_records.risk_history(case, cipher, names) if "risk_assessments" in present else []
         records = {
             gettext(label): cipher.open("cases", f"{name}_enc", case.id, getattr(case, f"{name}_enc"))
             for name, label in RECORD_COLUMNS.items() if getattr(case, f"{name}_enc") is not None
@@ -178,7 +191,8 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
         }
         measures = [
             (m, cipher.open("protective_measures", "details_enc", m.id, m.details_enc))
-            for m in db.session.execute(_MEASURES, on_case).scalars()
+            for m in (db.session.execute(_MEASURES, on_case).scalars()
+                      if "protective_measures" in present else ())
         ]
     for message in content.messages:
         kind = "note" if message.internal else "message"
@@ -209,17 +223,19 @@ def open_case_file(user: Any, case_id: uuid.UUID | str, purpose: str = "case pag
         records=records,
         measures=measures,
         deadlines=deadlines,
-        checkins=list(db.session.execute(_CHECKINS, on_case).scalars()),
+        checkins=list(db.session.execute(_CHECKINS, on_case).scalars())
+        if "monitoring_checkins" in present else [],
         assignees=assignees,
         overdue=[d for d in deadlines if d.met_at is None and d.due_at < now],
         files=_files(content, timeline),
-        excluded_staff=_excluded_staff(case),
+        excluded_staff=_excluded_staff(case) if "case_exclusions" in present else [],
         next_step=None if actions else _next_step(facts, assignees, deadlines),
         risks=risks,
         measures_in_force=sum(1 for m, _ in measures if m.lifted_at is None),
         can_correct_category=bool(capacities & triage_records.CORRECTORS) and case.state != "closed",
         can_assess_risk=bool(capacities & triage_records.ASSESSORS) and case.state != "closed",
         staff=staff,
+        present=present,
     )
     # The complainant's messages shown here are now read by an assignee.
     unread.mark_read(case.id, [m.id for m in content.messages

@@ -73,7 +73,8 @@ def build(user: Any, case_file: Any, forms: dict[str, Any] | None = None) -> Pan
     can_record_parties = "intake" in capacities and case.state != "closed"
     if can_record_parties:  # every active account and unit: read only for who may use the form
         _party_choices(defaults["party"], case_file.staff)
-    case_parties = parties.parties_of(case)
+    present = case_file.present  # the case's records that hold rows (case_file.RECORD_TABLES)
+    case_parties = parties.parties_of(case) if "case_parties" in present else []
     defaults["hearing"].party_id.choices = [("", gettext_("Not recorded as a party"))] + [
         (str(p.row.id), f"{gettext_(parties.PARTY_KINDS[p.row.kind])}: {p.details or p.row.staff_status}")
         for p in case_parties if p.row.kind in parties.PARTY_KINDS]
@@ -81,7 +82,8 @@ def build(user: Any, case_file: Any, forms: dict[str, Any] | None = None) -> Pan
                                                    and workflow.CLOCKS[d.kind].pausable))
               for d in case_file.deadlines if d.ending != "paused"]
     return Panel(
-        clocks=clocks, pauses=deadlines.open_pauses(case), waiting=confirmations.waiting(case),
+        clocks=clocks, pauses=deadlines.open_pauses(case) if "deadline_pauses" in present else [],
+        waiting=confirmations.waiting(case) if "pending_steps" in present else [],
         can_pause=bool(capacities & deadlines.PAUSE_CAPACITIES) and case.state != "closed",
         can_give_feedback=bool(capacities & FEEDBACK_CAPACITIES)
         and case.state not in {"closed", "withdrawn"},
@@ -89,7 +91,7 @@ def build(user: Any, case_file: Any, forms: dict[str, Any] | None = None) -> Pan
             c.deadline.kind == "protective_measure" and c.status in ("running", "overdue") for c in clocks),
         can_confirm=bool(capacities & confirmations.CONFIRMING_CAPACITIES),
         parties=case_parties,
-        records=hearings.records_for(user, case),
+        records=hearings.records_for(user, case) if "case_records" in present else [],
         can_record_hearings=bool(capacities & hearings.RECORDING_CAPACITIES) and case.state != "closed",
         can_record_parties=can_record_parties,
         forms=defaults,

@@ -20,7 +20,7 @@ from tests.web.test_report import CANARY
 
 # Statements of the case page of a fresh report with one file and one staff message. Every one
 # of them reads or writes something the page needs; a new one should be a choice, not a drift.
-STATEMENT_BUDGET = 24
+STATEMENT_BUDGET = 17
 
 
 @pytest.fixture()
@@ -105,6 +105,44 @@ def test_a_case_page_with_nothing_new_writes_only_its_audit_entry(app, client, s
     assert len([s for s in statements if "FROM users" in s and "display_name" in s
                 and "case_exclusions" not in s and "user_roles" not in s]) == 1, statements
     assert len(selects(statements, "SELECT count(*)")) == 1
+
+
+def test_the_records_a_case_has_are_read_and_only_those(app, client, staff_client,
+                                                       database_traffic) -> None:
+    """One statement says which of the case's own records (parties, risk assessments,
+    measures, pauses...) hold rows for it; only those are read, and what they hold shows."""
+    from sqlalchemy import func
+
+    from complaints.services import triage
+    from complaints.services.case_file import RECORD_TABLES
+
+    def holding_rows() -> set[str]:
+        with app.app_context():
+            return {name for name, model in RECORD_TABLES.items() if db.session.execute(
+                select(func.count()).select_from(model).where(model.case_id == case.id)).scalar()}
+
+    def tables_read() -> set[str]:
+        read = [s for s in database_traffic["statements"] if s.startswith("SELECT") and "EXISTS" not in s]
+        return {name for name in RECORD_TABLES if any(f"FROM {name} " in s or f"JOIN {name} " in s
+                                                      for s in read)}
+
+    officer, officer_user, case = opened_case(app, client, staff_client)
+    for key in database_traffic:
+        database_traffic[key].clear()
+    assert officer.get(f"/cases/{case.id}").status_code == 200
+    assert len([s for s in database_traffic["statements"] if "EXISTS" in s]) == 1
+    read_first = tables_read()
+    before = holding_rows()
+    assert "risk_assessments" not in before and read_first == before
+    with app.test_request_context():
+        triage.record_risk(db.session.get(User, officer_user.id), case.id, "high", "low",
+                           "He still shares her shift.")
+    for key in database_traffic:
+        database_traffic[key].clear()
+    page = officer.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "He still shares her shift." in page
+    read_then = tables_read()
+    assert read_then == before | {"risk_assessments"} == holding_rows()
 
 
 def test_only_the_messages_shown_are_marked_read(app, client, staff_client) -> None:
