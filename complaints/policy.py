@@ -62,7 +62,7 @@ STEP_PARTS = {"submit_report": "investigation", "extend_investigation": "investi
 
 
 # Built once, as the case page's other statements: building a statement and its cache key
-# cost about 70 µs a call (docs/manual/performance.md, "Statements built once").
+# cost about 70 µs a call (docs/manual/performance.md, "Late on 29 November").
 _CAPACITIES = select(Assignment.capacity).where(
     Assignment.case_id == bindparam("case_id"), Assignment.user_id == bindparam("user_id"),
     Assignment.ended_at.is_(None), Assignment.recused.is_(False))

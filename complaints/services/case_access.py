@@ -183,7 +183,7 @@ def _get_case(case_id: uuid.UUID | str) -> Case | None:
 
 
 # Built once: building a statement and its cache key cost about 70 µs a call, and a case page
-# runs about twenty (docs/manual/performance.md, "Statements built once").
+# runs about twenty (docs/manual/performance.md, "Late on 29 November").
 _WITH_DATA_KEY = (joinedload(Case.data_key),)
 _PARTIES = select(CaseParty).where(CaseParty.case_id == bindparam("case_id")).order_by(CaseParty.kind)
 _MESSAGES = select(Message).where(Message.case_id == bindparam("case_id")).order_by(Message.created_at)

@@ -53,7 +53,7 @@ OTHER_STEPS = {"submit": N_("Report received")}
 
 
 # Built once: building a statement and its cache key cost about 70 µs a call, and a case page
-# runs about twenty (docs/manual/performance.md, "Statements built once").
+# runs about twenty (docs/manual/performance.md, "Late on 29 November").
 _CASE = bindparam("case_id")
 _STAFF = (select(User.id, User.display_name, User.username, User.is_active_account)
           .order_by(User.display_name, User.username))
