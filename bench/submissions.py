@@ -9,7 +9,10 @@ are timed, in alternating rounds (the order turns each round, so no app always g
   challenge), solve the proof as the browser does while the person writes, POST the form as
   multipart/form-data; the time runs from the GET to the POST's redirect to the receipt.
 - **post**: the forms are fetched first (untimed), then only the POSTs are timed; the floor
-  (bench/floor_app.py, a bare Flask + SQLAlchemy insert) answers the same POST.
+  (bench/floor_app.py, a bare Flask + SQLAlchemy insert) answers the same POST, and so does
+  the secure floor (bench/secure_floor_app.py: the least a report must cost under this
+  project's security requirements: CSRF, the report form's validation, the proof spent once,
+  per-case encryption, the receipt, a chained audit entry, one transaction).
 
 Every client has its own address (X-Forwarded-For through the trusted-proxy setting), so
 nothing is counted per address; the abuse control (proof of work, spent once, in Redis) is
@@ -54,6 +57,10 @@ from tests.system.webclient import Browser, Page, multipart, report_fields
 REPOSITORY = Path(__file__).resolve().parent.parent
 NARRATIVE = ("He kept commenting on my body in front of the platoon and touched my shoulder "
              "when nobody was looking. It happened at the depot, three times in May. ") * 4
+
+
+SECURE = "secure floor"
+FLOORS = (SECURE, "floor")
 
 
 def post_form(browser: Browser, path: str, fields: dict[str, str]) -> Page:
@@ -217,6 +224,10 @@ def main() -> None:
 
             servers = {name: Gunicorn(env, args.workers, root, cwd=tree) for name, (env, tree) in apps.items()}
             servers["floor"] = Gunicorn(floor_env, args.workers, root, app="bench.floor_app:app")
+            secure_env = {**apps["this"][0],
+                          "SECURE_FLOOR_DATABASE_URL": pg.create_database("bench_secure_floor"),
+                          "SECURE_FLOOR_REDIS_URL": redis.url.rsplit("/", 1)[0] + "/7"}
+            servers[SECURE] = Gunicorn(secure_env, args.workers, root, app="bench.secure_floor_app:app")
             try:
                 for server in servers.values():
                     server.start()
@@ -232,17 +243,19 @@ def main() -> None:
 
 def measure(args: argparse.Namespace, servers: dict[str, Gunicorn], urls: dict[str, str],
             baseline_commit: str, this_commit: str) -> None:
-    apps = [name for name in servers if name != "floor"]
+    apps = [name for name in servers if name not in FLOORS]
     # Warm-up: every worker imports, connects and renders each page once.
     for name in apps:
         run_round([whole_flow(servers[name].base, 9_000_000 + n) for n in range(40)],
                   args.concurrency, servers[name], Figures())
     run_round([prepared_post(servers["floor"].base, n, "/submit") for n in range(40)],
               args.concurrency, servers["floor"], Figures())
+    run_round([prepared_post(servers[SECURE].base, 9_500_000 + n) for n in range(40)],
+              args.concurrency, servers[SECURE], Figures())
 
     per_round = args.reports // args.rounds
     whole = {name: Figures() for name in apps}
-    post = {name: Figures() for name in [*apps, "floor"]}
+    post = {name: Figures() for name in [*apps, *FLOORS]}
     visitor = 0
     for round_number in range(args.rounds):
         order = apps if round_number % 2 == 0 else list(reversed(apps))
@@ -251,13 +264,14 @@ def measure(args: argparse.Namespace, servers: dict[str, Gunicorn], urls: dict[s
                     for n in range(per_round)]
             visitor += per_round
             run_round(jobs, args.concurrency, servers[name], whole[name])
-        for name in [*order, "floor"]:
+        for name in [*order, *FLOORS]:
             path = "/submit" if name == "floor" else "/report"
             jobs = [prepared_post(servers[name].base, visitor + n, path) for n in range(per_round)]
             visitor += per_round
             run_round(jobs, args.concurrency, servers[name], post[name])
 
-    label = {"this": f"this ({this_commit})", "baseline": f"baseline ({baseline_commit})", "floor": "floor"}
+    label = {"this": f"this ({this_commit})", "baseline": f"baseline ({baseline_commit})", "floor": "floor",
+             SECURE: SECURE}
     print(f"machine: {machine()}; load average before the last round: {os.getloadavg()[0]:.1f}")
     print(f"set-up: gunicorn {args.workers} sync workers per app, PostgreSQL 15 "
           f"({'fsync OFF' if args.no_fsync else 'fsync on'}) and Redis on loopback, "
@@ -268,13 +282,15 @@ def measure(args: argparse.Namespace, servers: dict[str, Gunicorn], urls: dict[s
     for name in apps:
         print(report_line(label[name], whole[name]))
     print("\nPOST only (forms fetched beforehand):")
-    for name in [*apps, "floor"]:
+    for name in [*apps, *FLOORS]:
         print(report_line(label[name], post[name]))
     if "baseline" in whole:
         print(f"\nwhole submission, this / baseline: {whole['this'].rate() / whole['baseline'].rate():.2f}x "
               f"(target >= 2x)")
         print(f"POST only, baseline / floor: {post['baseline'].rate() / post['floor'].rate():.0%}")
     print(f"POST only, this / floor: {post['this'].rate() / post['floor'].rate():.0%} (target >= 50%)")
+    print(f"POST only, secure floor / floor: {post[SECURE].rate() / post['floor'].rate():.0%}; "
+          f"this / secure floor: {post['this'].rate() / post[SECURE].rate():.0%}")
     print()
     for name in apps:
         stored = count_cases(urls[name])
