@@ -237,8 +237,10 @@ _DOUBLE_STOP = re.compile(r"(\d{4}\.|\d{4} г\.)((?:</[a-z]+>)*)\.(?!\d)")
 
 
 def one_full_stop(text: str) -> str:
-    """Drop a sentence's full stop that follows a date already ending with one."""
-    return _DOUBLE_STOP.sub(r"\1\2", text)
+    """Drop a sentence's full stop that follows a date already ending with one. On plain
+    text: a substitution on Markup joins its pieces as Markup does and escapes the tags it
+    keeps (a Serbian date showed "2. decembra 2026.</strong>" to the reader)."""
+    return _DOUBLE_STOP.sub(r"\1\2", str(text))
 
 
 def install_template_gettext(app: Flask, domain: Domain) -> None:
@@ -254,7 +256,7 @@ def install_template_gettext(app: Flask, domain: Domain) -> None:
 
     def finished(context, text: str, variables: dict[str, object]) -> str:  # type: ignore[no-untyped-def]
         if context.eval_ctx.autoescape:
-            return Markup(one_full_stop(Markup(text) % variables))
+            return Markup(one_full_stop(Markup(text) % variables))  # the variables escaped first
         return one_full_stop(text % variables)
 
     # Positional-only, as Jinja's: a template may pass ``num=`` (or any name) as a variable.

@@ -1,7 +1,8 @@
 """Dates and times on rendered pages, in every language: one full stop after a date that ends
-with its own, the genitive month after prepositions in Serbian, Montenegrin and Bosnian,
-24-hour times in Albanian as Kosovo and North Macedonia write them, and in Serbian Cyrillic
-no entity mangled and no Latin-only word converted."""
+with its own (and the markup around the date left as markup), the genitive month after
+prepositions in Serbian, Montenegrin and Bosnian, 24-hour times in Albanian as Kosovo and
+North Macedonia write them, and in Serbian Cyrillic no entity mangled and no Latin-only word
+converted."""
 from __future__ import annotations
 
 import re
@@ -17,6 +18,8 @@ NOMINATIVE_DAY = re.compile(r"\d{1,2}\. (?:januar|februar|mart|april|maj|jun|jul
                             r"oktobar|novembar|decembar|јануар|фебруар|март|април|мај|јун|јул|август|"
                             r"септембар|октобар|новембар|децембар)\b")
 MANGLED_ENTITY = re.compile(r"&[^\s;&]*[\u0400-\u04FF][^\s;&]*;")
+# A tag of the page's own text shown to the reader as text (``&lt;/strong&gt;``).
+ESCAPED_TAG = re.compile(r"&lt;/?[a-z]+&gt;")
 CONVERTED_LATIN = ("Цомплаинтс", "министры", "министрy", "Цтрл", "МАЦ", "суппрессед", "витхелд", "ПДФ")
 
 
@@ -39,6 +42,7 @@ def test_the_follow_up_page_writes_dates_once_and_in_the_right_form(app, followe
     page = text_of(reader.get("/track/case").get_data(as_text=True))
     assert re.search(r"\b20\d\d\b", page), "the page shows a date"
     assert not DOUBLE_STOP.search(page), DOUBLE_STOP.search(page).group(0)
+    assert not ESCAPED_TAG.search(page), page[ESCAPED_TAG.search(page).start() - 80:][:160]
     assert not NOMINATIVE_DAY.search(page), NOMINATIVE_DAY.search(page).group(0)
     assert not MANGLED_ENTITY.search(page), MANGLED_ENTITY.search(page).group(0)
     for word in CONVERTED_LATIN:
