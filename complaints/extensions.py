@@ -175,6 +175,8 @@ def register(app: Flask) -> None:
     login_manager.login_message = None  # the sign-in page explains itself (this one was English only)
     login_manager.session_protection = None  # our per-user nonce does this job (auth)
     # Catalogues live in complaints/translations (relative to the package, so installs find them).
-    babel.init_app(app, default_locale="en_GB", default_timezone="UTC",
+    # Dates are read on the organisation's clock, where its deadlines end (i18n.on_local_clock).
+    babel.init_app(app, default_locale="en_GB",
+                   default_timezone=app.extensions["complaints.profile"].calendar.zone_name,
                    default_translation_directories="translations", locale_selector=select_locale)
 

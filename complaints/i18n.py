@@ -212,14 +212,23 @@ GENITIVE_MONTHS = {
 GENITIVE_MONTHS["sr_Latn_ME"] = GENITIVE_MONTHS["sr_Latn"]
 
 
+def on_local_clock(value: datetime) -> datetime:
+    """A moment as the organisation's clock reads it (the profile's time zone, where its
+    deadlines end at midnight): a deadline west of UTC ends on the next day in UTC."""
+    from .instance import profile
+
+    return value.astimezone(profile().calendar.zone) if value.tzinfo is not None else value
+
+
 def long_date(value: date | datetime, locale: str) -> str:
     """A date written out in ``locale``: "1 December 2026", "1. decembra 2026.", "1 декември
     2026 г.". Serbian and Bosnian dates end with the ordinal's full stop, as the language
-    writes them; a sentence ending on one needs no second stop (see one_full_stop)."""
+    writes them; a sentence ending on one needs no second stop (see one_full_stop). A moment
+    (datetime) is read on the organisation's clock."""
     from babel.dates import format_date
 
     if isinstance(value, datetime):
-        value = value.date()
+        value = on_local_clock(value).date()
     months = GENITIVE_MONTHS.get(locale)
     if months is not None:
         return f"{value.day}. {months[value.month - 1]} {value.year}."

@@ -91,9 +91,10 @@ def staff_nav() -> list[tuple[str, str]]:
 
 def register_filters(app: Flask) -> None:
     """Plain-word labels for codes, and dates as people read them, in the visitor's language."""
-    from flask_babel import format_time, get_locale, gettext
+    from babel.dates import format_time
+    from flask_babel import get_locale, gettext
 
-    from ..i18n import long_date
+    from ..i18n import long_date, on_local_clock
 
     from .. import workflow
 
@@ -101,10 +102,13 @@ def register_filters(app: Flask) -> None:
     def date_filter(value, with_time: bool = False):  # type: ignore[no-untyped-def]
         if value is None:
             return ""
-        day = long_date(value, str(get_locale() or "en_GB"))
+        locale = get_locale() or "en_GB"
+        day = long_date(value, str(locale))
         if not with_time:
             return day
-        return gettext("%(date)s, %(time)s UTC", date=day, time=format_time(value, "short"))
+        here = on_local_clock(value)  # the time as the organisation's clock reads it, and its zone
+        return gettext("%(date)s, %(time)s %(zone)s", date=day, zone=here.tzname(),
+                       time=format_time(here, "short", tzinfo=here.tzinfo, locale=locale))
 
     @app.template_filter("state_label")
     def state_label(code: str) -> str:

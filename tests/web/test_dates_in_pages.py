@@ -56,6 +56,7 @@ def test_public_pages_keep_entities_and_latin_words(client, language, path: str)
     page = text_of(client.get(path).get_data(as_text=True))
     assert not MANGLED_ENTITY.search(page), MANGLED_ENTITY.search(page).group(0)
     assert not DOUBLE_STOP.search(page)
+    assert not ESCAPED_TAG.search(page)
     for word in CONVERTED_LATIN:
         assert word not in page
 
@@ -122,3 +123,43 @@ def test_staff_pages_write_dates_once_and_keep_latin_words(app, language) -> Non
         assert not MANGLED_ENTITY.search(page), MANGLED_ENTITY.search(page).group(0)
         for word in CONVERTED_LATIN:
             assert word not in page
+
+
+def test_dates_and_times_are_read_on_the_organisations_clock(app_config) -> None:  # type: ignore[no-untyped-def]
+    """A Serbian deployment's officer sees the time in Belgrade, not in UTC: 23:30 UTC on
+    5 March is 00:30 on 6 March there."""
+    from complaints import create_app
+
+    app = create_app({**app_config, "PROCEDURE": "serbia"})
+    moment = datetime(2026, 3, 5, 23, 30, tzinfo=timezone.utc)
+    date_filter = app.jinja_env.filters["date"]
+    with app.test_request_context("/", headers={"Cookie": f"{COOKIE}=sr-Latn"}):
+        assert date_filter(moment) == "6. marta 2026."
+        assert date_filter(moment, True) == "6. marta 2026., 00:30 CET"
+    summer = datetime(2026, 7, 1, 10, 0, tzinfo=timezone.utc)
+    with app.test_request_context("/", headers={"Cookie": f"{COOKIE}=en"}):
+        assert date_filter(summer, True).endswith("12:00 CEST")
+        # The lists' short dates (Flask-Babel's filter) read the same clock.
+        assert app.jinja_env.filters["dateformat"](moment, "medium") == "6 Mar 2026"
+
+
+def test_a_deadline_shows_its_own_last_day_west_of_utc(app) -> None:  # type: ignore[no-untyped-def]
+    """A deadline ends at midnight where the organisation is; west of UTC that moment falls
+    on the next day in UTC, and the page (and the e-mail) must still name the last day."""
+    import dataclasses
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    from complaints.i18n import long_date_here
+
+    profile = app.extensions["complaints.profile"]
+    app.extensions["complaints.profile"] = dataclasses.replace(
+        profile, calendar=dataclasses.replace(profile.calendar, zone_name="America/New_York"))
+    due = app.extensions["complaints.profile"].calendar.end_of_day(date(2026, 12, 2))
+    assert due.astimezone(timezone.utc).day == 3  # the moment is on 3 December in UTC
+    with app.test_request_context("/", headers={"Cookie": f"{COOKIE}=en"}):
+        assert app.jinja_env.filters["date"](due) == "2 December 2026"
+        assert app.jinja_env.filters["date"](due, True) == "2 December 2026, 23:59 EST"
+        with force_locale("en_GB"):
+            assert long_date_here(due) == "2 December 2026"
