@@ -21,7 +21,7 @@ DEFAULT = Status(N_("Your report is being handled"),
                  N_("You will be told here when something changes."))
 
 STATUSES: dict[str, Status] = {
-    "submitted": Status(N_("Received"), N_("Your report has arrived safely. Nobody has opened it yet."),
+    "submitted": Status(N_("Received"), N_("Your report has arrived safely."),
                         N_("An officer will confirm receipt and tell you what happens next.")),
     "acknowledged": Status(N_("Receipt confirmed"), N_("An officer has confirmed that your report was received."),
                            N_("The officer is deciding how to handle it.")),

@@ -177,3 +177,24 @@ def test_no_case_content_in_urls(app, client):
     receipt = filed(client)
     response = open_case(client, receipt)
     assert receipt not in response.headers["Location"]
+
+
+def test_the_received_status_never_says_nobody_opened_a_case_an_officer_has_read(app, client, staff_client):
+    """"Received" lasts until the officer confirms receipt, often after reading the case and
+    writing to the complainant: the page said "Nobody has opened it yet" under the officer's
+    own reply."""
+    from tests.factories import assign
+
+    receipt = filed(client)
+    officer_client, officer = staff_client("officer")
+    case = the_case(app)
+    with app.app_context():
+        assign(case, officer, "intake")
+        db.session.commit()
+    assert officer_client.get(f"/cases/{case.id}").status_code == 200
+    officer_client.post(f"/cases/{case.id}/messages", data={
+        "csrf_token": csrf_token(officer_client, f"/cases/{case.id}"), "body": "We have your report."})
+    open_case(client, receipt)
+    page = client.get("/track/case").get_data(as_text=True)
+    assert "We have your report." in page and "Received" in page
+    assert "Nobody has opened it" not in page
