@@ -17,8 +17,9 @@ from .result import (BOMB, DAMAGED, KEPT, LEFT_EMBEDDED, LEFT_ENCRYPTED, LEFT_FO
 from .limits import SANDBOX_MEMORY, SANDBOX_MEMORY_PER_FILE_BYTE
 from .sandbox import Checker, check
 
-__all__ = ["ACCEPT", "ALLOWED_NAMES", "Checker", "CleanFile", "LEFT_LABELS", "REFUSALS", "STATUS_LABELS",
-           "UnsupportedFile", "check", "clean", "sandbox_memory", "sniff"]
+__all__ = ["ACCEPT", "ALLOWED_NAMES", "Checker", "CleanFile", "LEFT_LABELS", "MISNAMED", "REFUSALS",
+           "STATUS_LABELS", "UnsupportedFile", "check", "clean", "named_like_accepted", "sandbox_memory",
+           "sniff"]
 
 ALLOWED_NAMES = N_("photos (JPEG, PNG, HEIC), PDF, plain text, Word (.docx, .doc), Excel (.xls), "
                    "OpenDocument (.odt), voice recordings (.m4a, .mp3, .ogg, .wav) and videos (.mp4, .mov)")
@@ -30,6 +31,18 @@ ACCEPT = ",".join([
     "image/jpeg", "image/png", "image/heic", "image/heif", "application/pdf", "text/plain",
     "audio/*", "video/mp4", "video/quicktime",
 ])
+
+# A file whose name says a kind we accept, with content of no kind we accept: naming the
+# accepted kinds would list the very kind the person sees in their file's name.
+MISNAMED = N_("This file is named like a kind we accept, but what it holds is not one: it may be "
+              "damaged, or another kind of file renamed. If it opens on your device, save it again "
+              "from the program that opens it, then choose it again.")
+
+
+def named_like_accepted(filename: str) -> bool:
+    """Whether the name ends with an extension the file picker offers."""
+    return "." in filename and "." + filename.rsplit(".", 1)[1].lower() in ACCEPT.split(",")
+
 
 # Why a file is refused, by the code the checker gives (``%(allowed)s`` is ALLOWED_NAMES).
 REFUSALS = {

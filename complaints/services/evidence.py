@@ -139,8 +139,11 @@ def _check(upload: Upload, keep_metadata: bool, checker: metadata.Checker) -> me
     try:
         return checker.check(data, keep_metadata)
     except metadata.UnsupportedFile as error:
-        problem = gettext(metadata.REFUSALS.get(error.code, metadata.REFUSALS[metadata.DAMAGED]),
-                          allowed=gettext(metadata.ALLOWED_NAMES))
+        if error.code == metadata.TYPE and metadata.named_like_accepted(upload.filename):
+            problem = gettext(metadata.MISNAMED)
+        else:
+            problem = gettext(metadata.REFUSALS.get(error.code, metadata.REFUSALS[metadata.DAMAGED]),
+                              allowed=gettext(metadata.ALLOWED_NAMES))
         raise _Refusal(gettext("“%(name)s”: %(problem)s", name=upload.filename, problem=problem)) from None
 
 

@@ -45,6 +45,16 @@ def errors_of(response) -> list[str]:
                                                  response.get_data(as_text=True), re.S)]
 
 
+def test_a_file_named_as_an_accepted_kind_but_holding_another_says_so(app, client):
+    """A program renamed to .pdf, or a PDF too broken to be recognised: "This type of file is
+    not accepted. Accepted: ... PDF ..." left a person looking at their .pdf and the word PDF."""
+    response = post_report(client, [(io.BytesIO(b"MZ\x90\x00binary\x00\x00"), "statement.pdf")])
+    assert response.status_code == 400
+    errors = " ".join(errors_of(response))
+    assert "“statement.pdf”: This file is named like a kind we accept, but what it holds is not one" in errors
+    assert "Accepted:" not in errors
+
+
 def test_every_refused_file_is_named_with_why(app, client):
     response = post_report(client, [(io.BytesIO(b"MZ\x90\x00binary\x00\x00"), "tool.exe"),
                                     (io.BytesIO(b"fine notes"), "notes.txt"),
