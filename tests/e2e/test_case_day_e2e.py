@@ -275,14 +275,15 @@ def test_without_javascript_the_preview_comes_from_the_server(app, live_server, 
         context.close()
 
 
+@pytest.mark.parametrize("width", [320, 390])  # 320 CSS pixels: WCAG 1.4.10 (reflow)
 @pytest.mark.parametrize("path", ["case", "notifications", "recuse"])
-def test_nothing_scrolls_sideways_on_a_phone(app, live_server, browser, path: str) -> None:
+def test_nothing_scrolls_sideways_on_a_phone(app, live_server, browser, path: str, width: int) -> None:
     secret = staff(app, "olivera", "officer")
     with app.app_context():
         case, _ = make_case()
         assign(case, accounts.find_user("olivera"), "intake")
         case_id = case.id
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context = browser.new_context(viewport={"width": width, "height": 844})
     try:
         page = context.new_page()
         sign_in(page, live_server, app, "olivera", secret)
