@@ -292,3 +292,29 @@ def test_nothing_scrolls_sideways_on_a_phone(app, live_server, browser, path: st
         assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         context.close()
+
+
+def test_on_a_phone_one_tap_reaches_what_the_officer_can_do(app, live_server, browser) -> None:
+    """On a phone the procedure panel comes after the whole case (report, timeline, files,
+    forms): a link at the top leads to it; beside the case on a desktop, there is none."""
+    secret = staff(app, "olivera", "officer")
+    with app.app_context():
+        case, _ = make_case()
+        assign(case, accounts.find_user("olivera"), "intake")
+        case_id = case.id
+    for width, shown in ((390, True), (1366, False)):
+        context = browser.new_context(viewport={"width": width, "height": 844})
+        try:
+            page = context.new_page()
+            sign_in(page, live_server, app, "olivera", secret)
+            page.goto(f"{live_server}/cases/{case_id}")
+            link = page.locator(".case-head a[href='#h-actions']")
+            assert link.is_visible() is shown
+            if shown:
+                heading = page.locator("#h-actions")
+                assert heading.evaluate("h => h.getBoundingClientRect().top") > 844  # far below at first
+                link.click()
+                page.wait_for_function("() => location.hash === '#h-actions'")
+                assert 0 <= heading.evaluate("h => h.getBoundingClientRect().top") < 844
+        finally:
+            context.close()
