@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-from .i18n import RequestBabel, select_locale
+from .i18n import RequestBabel, organisation_zone, select_locale
 
 
 class Database:
@@ -176,7 +176,6 @@ def register(app: Flask) -> None:
     login_manager.session_protection = None  # our per-user nonce does this job (auth)
     # Catalogues live in complaints/translations (relative to the package, so installs find them).
     # Dates are read on the organisation's clock, where its deadlines end (i18n.on_local_clock).
-    babel.init_app(app, default_locale="en_GB",
-                   default_timezone=app.extensions["complaints.profile"].calendar.zone_name,
+    babel.init_app(app, default_locale="en_GB", timezone_selector=organisation_zone,
                    default_translation_directories="translations", locale_selector=select_locale)
 

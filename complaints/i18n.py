@@ -15,7 +15,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, has_request_context, request
-from flask_babel import Babel, Domain, get_locale
+from flask_babel import Babel, Domain, get_locale, get_timezone
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -212,12 +212,18 @@ GENITIVE_MONTHS = {
 GENITIVE_MONTHS["sr_Latn_ME"] = GENITIVE_MONTHS["sr_Latn"]
 
 
-def on_local_clock(value: datetime) -> datetime:
-    """A moment as the organisation's clock reads it (the profile's time zone, where its
-    deadlines end at midnight): a deadline west of UTC ends on the next day in UTC."""
+def organisation_zone() -> str:
+    """Flask-Babel's time zone: the profile's, where its deadlines end at midnight (by name:
+    Flask-Babel makes its own pytz zone of it)."""
     from .instance import profile
 
-    return value.astimezone(profile().calendar.zone) if value.tzinfo is not None else value
+    return profile().calendar.zone_name
+
+
+def on_local_clock(value: datetime) -> datetime:
+    """A moment as the organisation's clock reads it (Flask-Babel's time zone, set by
+    organisation_zone): a deadline west of UTC ends on the next day in UTC."""
+    return value.astimezone(get_timezone()) if value.tzinfo is not None else value
 
 
 def long_date(value: date | datetime, locale: str) -> str:
